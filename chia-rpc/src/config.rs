@@ -1,0 +1,256 @@
+//! Where the services are and which certificates reach them, read from a Chia installation.
+//!
+//! The root is `$CHIA_ROOT`, or `~/.chia/mainnet`. From `config/config.yaml` come
+//! `self_hostname`, `selected_network`, `daemon_port`, the CA (`private_ssl_ca`) and, for each
+//! service, its `rpc_port` and private certificate (`<section>.ssl.private_crt` /
+//! `private_key`, by default `config/ssl/<service>/private_<service>.{crt,key}`). Every value
+//! can be overridden in code.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::{Error, Result, Service};
+
+/// The connection settings of a Chia installation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChiaConfig {
+    root: PathBuf,
+    hostname: String,
+    selected_network: Option<String>,
+    daemon_port: Option<u16>,
+    ca_cert: PathBuf,
+    services: BTreeMap<Service, ServiceConfig>,
+}
+
+/// Where one service listens and the client certificate that reaches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceConfig {
+    /// The RPC port.
+    pub port: u16,
+    /// The PEM client certificate.
+    pub cert: PathBuf,
+    /// The PEM private key of the certificate.
+    pub key: PathBuf,
+}
+
+impl ChiaConfig {
+    /// Reads the installation at `$CHIA_ROOT`, or at `~/.chia/mainnet` when it is unset.
+    pub fn discover() -> Result<Self> {
+        Self::load(default_root()?)
+    }
+
+    /// Reads `config/config.yaml` under `root`.
+    pub fn load(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        let file = root.join("config").join("config.yaml");
+        let text = std::fs::read_to_string(&file).map_err(|err| {
+            Error::config(Some(file.clone()), None, format!("cannot read the file: {err}"))
+        })?;
+        Self::parse(root, &file, &text)
+    }
+
+    /// Builds the settings from the text of a `config.yaml`; `file` is only used in errors.
+    pub fn parse(root: impl Into<PathBuf>, file: &Path, text: &str) -> Result<Self> {
+        let root = root.into();
+        let document: Value = serde_saphyr::from_str(text).map_err(|err| {
+            Error::config(Some(file.to_path_buf()), None, format!("not valid YAML: {err}"))
+        })?;
+        let reader = Reader { file, document: &document };
+        let hostname = reader.string("self_hostname")?.unwrap_or_else(|| "localhost".to_owned());
+        let selected_network = reader.string("selected_network")?;
+        let daemon_port = reader.port("daemon_port")?;
+        let ca_cert = match reader.string("private_ssl_ca.crt")? {
+            Some(path) => root.join(path),
+            None => root.join("config/ssl/ca/private_ca.crt"),
+        };
+        let mut services = BTreeMap::new();
+        for &service in Service::ALL {
+            let section = service.config_key();
+            let port =
+                reader.port(&format!("{section}.rpc_port"))?.unwrap_or(service.default_port());
+            let dir = service.cert_dir();
+            let cert = reader
+                .string(&format!("{section}.ssl.private_crt"))?
+                .unwrap_or_else(|| format!("config/ssl/{dir}/private_{dir}.crt"));
+            let key = reader
+                .string(&format!("{section}.ssl.private_key"))?
+                .unwrap_or_else(|| format!("config/ssl/{dir}/private_{dir}.key"));
+            services.insert(
+                service,
+                ServiceConfig { port, cert: root.join(cert), key: root.join(key) },
+            );
+        }
+        Ok(ChiaConfig { root, hostname, selected_network, daemon_port, ca_cert, services })
+    }
+
+    /// The installation's root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The host the services listen on (`self_hostname`).
+    pub fn hostname(&self) -> &str {
+        &self.hostname
+    }
+
+    /// The network the installation follows (`mainnet`, `testnet11`, `simulator0`, …).
+    pub fn selected_network(&self) -> Option<&str> {
+        self.selected_network.as_deref()
+    }
+
+    /// The daemon's WebSocket port.
+    pub fn daemon_port(&self) -> Option<u16> {
+        self.daemon_port
+    }
+
+    /// The private CA certificate that signs the services' certificates.
+    pub fn ca_cert(&self) -> &Path {
+        &self.ca_cert
+    }
+
+    /// The port and client certificate of `service`.
+    pub fn service(&self, service: Service) -> Option<&ServiceConfig> {
+        self.services.get(&service)
+    }
+
+    /// Overrides the host.
+    pub fn with_hostname(mut self, hostname: impl Into<String>) -> Self {
+        self.hostname = hostname.into();
+        self
+    }
+
+    /// Overrides the RPC port of `service`.
+    pub fn with_port(mut self, service: Service, port: u16) -> Self {
+        if let Some(entry) = self.services.get_mut(&service) {
+            entry.port = port;
+        }
+        self
+    }
+
+    /// Overrides the CA certificate.
+    pub fn with_ca_cert(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_cert = path.into();
+        self
+    }
+
+    /// Overrides the client certificate and key of `service`.
+    pub fn with_client_cert(
+        mut self,
+        service: Service,
+        cert: impl Into<PathBuf>,
+        key: impl Into<PathBuf>,
+    ) -> Self {
+        if let Some(entry) = self.services.get_mut(&service) {
+            entry.cert = cert.into();
+            entry.key = key.into();
+        }
+        self
+    }
+}
+
+/// `$CHIA_ROOT`, or `~/.chia/mainnet`.
+pub fn default_root() -> Result<PathBuf> {
+    if let Some(root) = std::env::var_os("CHIA_ROOT").filter(|root| !root.is_empty()) {
+        return Ok(PathBuf::from(root));
+    }
+    match std::env::var_os("HOME").filter(|home| !home.is_empty()) {
+        Some(home) => Ok(PathBuf::from(home).join(".chia").join("mainnet")),
+        None => Err(Error::config(None, None, "neither CHIA_ROOT nor HOME is set")),
+    }
+}
+
+/// Looks up dotted keys in the parsed document and names file and key in every error.
+struct Reader<'a> {
+    file: &'a Path,
+    document: &'a Value,
+}
+
+impl Reader<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        key.split('.').try_fold(self.document, |value, part| value.get(part))
+    }
+
+    fn error(&self, key: &str, message: String) -> Error {
+        Error::config(Some(self.file.to_path_buf()), Some(key), message)
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>> {
+        match self.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(other) => Err(self.error(key, format!("expected text, found {other}"))),
+        }
+    }
+
+    fn port(&self, key: &str) -> Result<Option<u16>> {
+        match self.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => value
+                .as_u64()
+                .and_then(|port| u16::try_from(port).ok())
+                .filter(|&port| port != 0)
+                .map(Some)
+                .ok_or_else(|| self.error(key, format!("expected a port number, found {value}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "\
+self_hostname: localhost
+selected_network: simulator0
+daemon_port: 55400
+private_ssl_ca:
+  crt: config/ssl/ca/private_ca.crt
+full_node:
+  rpc_port: 18555
+  ssl:
+    private_crt: config/ssl/full_node/private_full_node.crt
+    private_key: config/ssl/full_node/private_full_node.key
+logging: &logging
+  log_level: INFO
+wallet:
+  rpc_port: 9256
+  logging: *logging
+";
+
+    #[test]
+    fn reads_ports_hosts_and_certs() {
+        let config = ChiaConfig::parse("/r", Path::new("/r/config/config.yaml"), SAMPLE).unwrap();
+        assert_eq!(config.hostname(), "localhost");
+        assert_eq!(config.selected_network(), Some("simulator0"));
+        assert_eq!(config.daemon_port(), Some(55400));
+        let node = config.service(Service::FullNode).unwrap();
+        assert_eq!(node.port, 18555);
+        assert_eq!(node.cert, Path::new("/r/config/ssl/full_node/private_full_node.crt"));
+        assert_eq!(config.service(Service::Wallet).unwrap().port, 9256);
+        assert_eq!(config.ca_cert(), Path::new("/r/config/ssl/ca/private_ca.crt"));
+    }
+
+    #[test]
+    fn a_bad_port_names_file_and_key() {
+        let text = SAMPLE.replace("rpc_port: 18555", "rpc_port: lots");
+        let err = ChiaConfig::parse("/r", Path::new("/r/config/config.yaml"), &text).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("/r/config/config.yaml"), "{message}");
+        assert!(message.contains("full_node.rpc_port"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let err = ChiaConfig::load("/nonexistent-chia-root").unwrap_err();
+        assert!(err.is_config());
+        assert!(err.to_string().contains("nonexistent-chia-root/config/config.yaml"), "{err}");
+    }
+
+    #[test]
+    fn invalid_yaml_is_a_config_error() {
+        let err = ChiaConfig::parse("/r", Path::new("c.yaml"), "a: [unclosed").unwrap_err();
+        assert!(err.is_config(), "{err}");
+    }
+}

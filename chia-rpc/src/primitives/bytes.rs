@@ -1,0 +1,232 @@
+//! Byte strings carried as hex: fixed-size hashes and keys, and variable-length programs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::hex::{self, HexError};
+
+macro_rules! fixed_bytes {
+    ($(#[$doc:meta])* $name:ident, $len:literal) => {
+        $(#[$doc])*
+        ///
+        /// Serialized as `0x`-prefixed lower-case hex; parsed with or without `0x`.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub [u8; $len]);
+
+        impl $name {
+            /// The number of bytes.
+            pub const LEN: usize = $len;
+
+            /// Wraps raw bytes.
+            pub const fn new(bytes: [u8; $len]) -> Self {
+                Self(bytes)
+            }
+
+            /// The raw bytes.
+            pub const fn as_bytes(&self) -> &[u8; $len] {
+                &self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self([0; $len])
+            }
+        }
+
+        impl From<[u8; $len]> for $name {
+            fn from(bytes: [u8; $len]) -> Self {
+                Self(bytes)
+            }
+        }
+
+        impl AsRef<[u8]> for $name {
+            fn as_ref(&self) -> &[u8] {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = HexError;
+            fn from_str(text: &str) -> Result<Self, HexError> {
+                hex::decode_array(text).map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                hex::write(f, &self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({self})", stringify!($name))
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str(HexVisitor::<Self>::new(concat!(
+                    "hex of ",
+                    stringify!($len),
+                    " bytes"
+                )))
+            }
+        }
+    };
+}
+
+fixed_bytes!(
+    /// 4 bytes, e.g. a network's genesis challenge prefix or an index.
+    Bytes4, 4
+);
+fixed_bytes!(
+    /// 8 bytes.
+    Bytes8, 8
+);
+fixed_bytes!(
+    /// 32 bytes: hashes, coin ids, puzzle hashes, header hashes.
+    Bytes32, 32
+);
+fixed_bytes!(
+    /// 48 bytes.
+    Bytes48, 48
+);
+fixed_bytes!(
+    /// 96 bytes.
+    Bytes96, 96
+);
+fixed_bytes!(
+    /// 100 bytes: a VDF class group element.
+    Bytes100, 100
+);
+fixed_bytes!(
+    /// A BLS12-381 G1 element (public key), compressed to 48 bytes. Not checked to be on the curve.
+    G1Element, 48
+);
+fixed_bytes!(
+    /// A BLS12-381 G2 element (signature), compressed to 96 bytes. Not checked to be on the curve.
+    G2Element, 96
+);
+
+/// A byte string of any length: serialized CLVM programs, solutions, memos, proofs.
+///
+/// Always sent with `0x`: the node refuses variable-length bytes without it.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Bytes {
+    /// Wraps raw bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    /// The raw bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl FromStr for Bytes {
+    type Err = HexError;
+    fn from_str(text: &str) -> Result<Self, HexError> {
+        hex::decode(text).map(Self)
+    }
+}
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        hex::write(f, &self.0)
+    }
+}
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Bytes({self})")
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(HexVisitor::<Self>::new("hex bytes"))
+    }
+}
+
+/// Parses any `FromStr<Err = HexError>` type from a JSON string.
+struct HexVisitor<T> {
+    expecting: &'static str,
+    target: std::marker::PhantomData<T>,
+}
+
+impl<T> HexVisitor<T> {
+    fn new(expecting: &'static str) -> Self {
+        Self { expecting, target: std::marker::PhantomData }
+    }
+}
+
+impl<T: FromStr<Err = HexError>> Visitor<'_> for HexVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+        text.parse().map_err(|err: HexError| E::custom(format_args!("{err} in {text:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes32_accepts_both_forms_and_writes_prefix() {
+        let bare = "11".repeat(32);
+        let a: Bytes32 = serde_json::from_str(&format!("\"{bare}\"")).unwrap();
+        let b: Bytes32 = serde_json::from_str(&format!("\"0x{bare}\"")).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"0x{bare}\""));
+    }
+
+    #[test]
+    fn wrong_length_is_an_error() {
+        let err = serde_json::from_str::<Bytes32>("\"0x1234\"").unwrap_err();
+        assert!(err.to_string().contains("expected 32 bytes, got 2"), "{err}");
+    }
+
+    #[test]
+    fn variable_bytes_round_trip() {
+        let b: Bytes = serde_json::from_str("\"ff80\"").unwrap();
+        assert_eq!(b.as_slice(), &[0xff, 0x80]);
+        assert_eq!(serde_json::to_string(&b).unwrap(), "\"0xff80\"");
+    }
+}

@@ -1,0 +1,143 @@
+//! The `chia-rpc decode` interface over every reply captured from a real node.
+// Test code: a failed unwrap is a failed test with its reason.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Directory of captured replies: `<service>/<endpoint>[.<variant>].json`, requests beside them
+/// as `*.request.json`; failure replies have a variant starting with `failure`.
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/chia-2.7.5")
+}
+
+struct Fixture {
+    service: String,
+    endpoint: String,
+    failure: bool,
+    path: PathBuf,
+}
+
+fn captured_replies() -> Vec<Fixture> {
+    let mut found = Vec::new();
+    for service_dir in std::fs::read_dir(fixtures()).expect("fixture directory") {
+        let service_dir = service_dir.unwrap().path();
+        let service = service_dir.file_name().unwrap().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(&service_dir).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.ends_with(".json") || name.ends_with(".request.json") {
+                continue;
+            }
+            let stem = name.trim_end_matches(".json");
+            let (endpoint, variant) = stem.split_once('.').unwrap_or((stem, ""));
+            found.push(Fixture {
+                // Shared routes are captured under `shared/`; they work under every service.
+                service: if service == "shared" { "full_node".into() } else { service.clone() },
+                endpoint: endpoint.to_owned(),
+                failure: variant.starts_with("failure"),
+                path,
+            });
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+fn decode(args: &[&str], file: &Path) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_chia-rpc"))
+        .arg("decode")
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("run chia-rpc");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), text)
+}
+
+fn known_endpoints(service: &str) -> Vec<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_chia-rpc"))
+        .args(["list", service])
+        .output()
+        .expect("run chia-rpc list");
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn strict_decode_accepts_every_captured_success_and_flags_every_failure() {
+    let mut checked = 0;
+    let mut failures = 0;
+    let mut not_in_schema = Vec::new();
+    for fixture in captured_replies() {
+        if !known_endpoints(&fixture.service).contains(&fixture.endpoint) {
+            not_in_schema.push(format!("{}/{}", fixture.service, fixture.endpoint));
+            continue;
+        }
+        let (code, text) =
+            decode(&["--strict", &fixture.service, &fixture.endpoint], &fixture.path);
+        let expected = if fixture.failure { 3 } else { 0 };
+        assert_eq!(code, expected, "{}: {text}", fixture.path.display());
+        checked += 1;
+        failures += usize::from(fixture.failure);
+    }
+    println!("decoded {checked} captured replies ({failures} failure replies)");
+    if !not_in_schema.is_empty() {
+        println!("captured but not yet in the schema: {}", not_in_schema.join(", "));
+    }
+    assert!(checked >= 49, "only {checked} captured replies were checked");
+    assert!(failures >= 4, "only {failures} failure replies were checked");
+}
+
+#[test]
+fn every_schema_endpoint_has_a_captured_success_reply() {
+    let replies = captured_replies();
+    for (service, dir) in [("full_node", "full_node"), ("simulator", "simulator")] {
+        let own: Vec<String> = known_endpoints(service);
+        for endpoint in own {
+            let covered = replies.iter().any(|fixture| {
+                !fixture.failure
+                    && fixture.endpoint == endpoint
+                    && (fixture.path.parent().unwrap().ends_with(dir)
+                        || fixture.path.parent().unwrap().ends_with("shared")
+                        || fixture.path.parent().unwrap().ends_with("full_node"))
+            });
+            assert!(covered, "no captured success reply for {service} {endpoint}");
+        }
+    }
+}
+
+#[test]
+fn a_mismatch_exits_1_naming_the_path() {
+    let dir = std::env::temp_dir().join(format!("chia-rpc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("reply.json");
+    std::fs::write(&file, br#"{"success": true, "blockchain_state": {"peak": 7}}"#).unwrap();
+    let (code, text) = decode(&["full_node", "get_blockchain_state"], &file);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("blockchain_state"), "{text}");
+    std::fs::write(&file, b"not json").unwrap();
+    let (code, _) = decode(&["full_node", "get_blockchain_state"], &file);
+    assert_eq!(code, 1);
+    let (code, text) = decode(&["full_node", "no_such_route"], &file);
+    assert_eq!(code, 1, "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn strict_refuses_a_field_the_model_does_not_know() {
+    let dir = std::env::temp_dir().join(format!("chia-rpc-cli-strict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("reply.json");
+    std::fs::write(&file, br#"{"success": true, "surprise": 1}"#).unwrap();
+    // Without --strict unknown fields are ignored, unless the crate itself was built `strict`.
+    let lenient = if cfg!(feature = "strict") { 1 } else { 0 };
+    assert_eq!(decode(&["full_node", "healthz"], &file).0, lenient);
+    let (code, text) = decode(&["--strict", "full_node", "healthz"], &file);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("surprise"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

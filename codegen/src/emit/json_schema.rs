@@ -1,0 +1,261 @@
+//! `docs/json-schema/<service>.json`: a JSON Schema (draft 2020-12) document per service with the
+//! request and response of every endpoint it serves and the named types they use.
+//!
+//! Endpoints are listed under the annotation keyword `x-endpoints`; every schema lives in
+//! `$defs` (requests under their Rust name, responses with a `Response` suffix).
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::ir::{Access, Endpoint, Field, Ir, NamedType, Service, Ty, TypeKind};
+use crate::typeexpr::Prim;
+
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The document of `s`, pretty-printed with a trailing newline.
+pub fn emit(ir: &Ir, s: &Service) -> String {
+    let mut endpoints: Vec<(&Service, &Endpoint)> = s.endpoints.iter().map(|e| (s, e)).collect();
+    if !s.shared
+        && let Some(shared) = ir.shared()
+    {
+        endpoints.extend(shared.endpoints.iter().map(|e| (shared, e)));
+    }
+    let mut defs = Map::new();
+    let mut listed = Map::new();
+    let mut named = BTreeSet::new();
+    for (owner, e) in &endpoints {
+        let request = e.request_type.to_string();
+        let response = e.response_type.to_string();
+        let mut entry = Map::new();
+        entry.insert("summary".into(), json!(e.summary));
+        if let Some(description) = &e.description {
+            entry.insert("description".into(), json!(description));
+        }
+        entry.insert("access".into(), json!(access(e.access)));
+        if let Some(since) = &e.since {
+            entry.insert("since".into(), json!(since));
+        }
+        if let Some(note) = &e.deprecated {
+            entry.insert("deprecated".into(), json!(true));
+            entry.insert("x-deprecation".into(), json!(note));
+        }
+        if owner.name != s.name {
+            entry.insert("x-declared-by".into(), json!(owner.name));
+        }
+        entry.insert("request".into(), json!({ "$ref": format!("#/$defs/{request}") }));
+        entry.insert("response".into(), json!({ "$ref": format!("#/$defs/{response}") }));
+        listed.insert(e.name.clone(), Value::Object(entry));
+
+        let mut req = record(&e.request, false);
+        req.insert("description".into(), json!(format!("Request of `{}`.", e.name)));
+        defs.insert(request, Value::Object(req));
+        let mut resp = record(&e.response, true);
+        resp.insert("description".into(), json!(format!("Response of `{}`.", e.name)));
+        defs.insert(response, Value::Object(resp));
+        for f in e.request.iter().chain(&e.response) {
+            collect(&f.ty, &mut named);
+        }
+    }
+    // Close the set of named types over their fields.
+    let mut pending: Vec<String> = named.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if let Some(t) = find(ir, &name)
+            && let TypeKind::Record(fields) = &t.kind
+        {
+            let mut more = BTreeSet::new();
+            for f in fields {
+                collect(&f.ty, &mut more);
+            }
+            for m in more {
+                if named.insert(m.clone()) {
+                    pending.push(m);
+                }
+            }
+        }
+    }
+    for name in &named {
+        if let Some(t) = find(ir, name) {
+            defs.insert(name.clone(), named_type(t));
+        }
+    }
+
+    let mut doc = Map::new();
+    doc.insert("$schema".into(), json!(DRAFT));
+    doc.insert("title".into(), json!(format!("{} RPC", s.title)));
+    doc.insert("description".into(), json!(s.doc));
+    doc.insert("x-service".into(), json!(s.name));
+    if !s.shared {
+        doc.insert("x-default-port".into(), json!(s.default_port));
+    }
+    if let Some(parent) = &s.extends {
+        doc.insert("x-extends".into(), json!(parent));
+    }
+    doc.insert("x-endpoints".into(), Value::Object(listed));
+    doc.insert("$defs".into(), Value::Object(defs));
+    let mut text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn access(a: Access) -> &'static str {
+    match a {
+        Access::Read => "read",
+        Access::Write => "write",
+        Access::Transaction => "transaction",
+    }
+}
+
+fn find<'a>(ir: &'a Ir, name: &str) -> Option<&'a NamedType> {
+    ir.type_files.iter().flat_map(|f| &f.types).find(|t| t.name.as_str() == name)
+}
+
+fn collect(ty: &Ty, out: &mut BTreeSet<String>) {
+    match ty {
+        Ty::Named(name) => {
+            out.insert(name.to_string());
+        }
+        Ty::Optional(t) | Ty::Nullable(t) | Ty::List(t) => collect(t, out),
+        Ty::Map(k, v) => {
+            collect(k, out);
+            collect(v, out);
+        }
+        Ty::Tuple(items) => items.iter().for_each(|t| collect(t, out)),
+        Ty::Prim(_) | Ty::Any => {}
+    }
+}
+
+/// An object schema; requests reject unknown keys, responses (`response: true`) get `success`.
+fn record(fields: &[Field], response: bool) -> Map<String, Value> {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    if response {
+        properties.insert(
+            "success".into(),
+            json!({ "type": "boolean", "description": "Whether the call succeeded." }),
+        );
+        required.push(json!("success"));
+    }
+    for f in fields {
+        let mut schema = ty(&f.ty);
+        if let Value::Object(map) = &mut schema {
+            let doc = match &f.reason {
+                Some(reason) => format!("{}\n\nAny JSON: {}", f.doc, reason),
+                None => f.doc.clone(),
+            };
+            map.insert("description".into(), json!(doc));
+        }
+        properties.insert(f.wire.clone(), schema);
+        if !f.is_optional() {
+            required.push(json!(f.wire));
+        }
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), json!("object"));
+    out.insert("properties".into(), Value::Object(properties));
+    out.insert("required".into(), Value::Array(required));
+    if !response {
+        out.insert("additionalProperties".into(), json!(false));
+    }
+    out
+}
+
+fn named_type(t: &NamedType) -> Value {
+    let mut out = match &t.kind {
+        TypeKind::Record(fields) => record(fields, false),
+        TypeKind::Enum(variants) => {
+            let mut m = Map::new();
+            m.insert("type".into(), json!("string"));
+            m.insert(
+                "oneOf".into(),
+                Value::Array(
+                    variants
+                        .iter()
+                        .map(|v| json!({ "const": v.wire, "description": v.doc }))
+                        .collect(),
+                ),
+            );
+            m
+        }
+    };
+    // Records in responses may grow fields; only the strict build rejects unknown keys.
+    out.remove("additionalProperties");
+    out.insert("description".into(), json!(t.doc));
+    Value::Object(out)
+}
+
+fn hex(bytes: Option<usize>) -> Value {
+    match bytes {
+        Some(n) => {
+            json!({ "type": "string", "pattern": format!("^(0x)?[0-9a-fA-F]{{{}}}$", n * 2) })
+        }
+        None => json!({ "type": "string", "pattern": "^(0x)?([0-9a-fA-F]{2})*$" }),
+    }
+}
+
+fn ty(t: &Ty) -> Value {
+    match t {
+        Ty::Prim(p) => prim(*p),
+        Ty::Optional(inner) | Ty::Nullable(inner) => {
+            json!({ "anyOf": [ty(inner), { "type": "null" }] })
+        }
+        Ty::List(inner) => json!({ "type": "array", "items": ty(inner) }),
+        Ty::Map(key, value) => {
+            let mut m = Map::new();
+            m.insert("type".into(), json!("object"));
+            if let Ty::Prim(p) = key.as_ref()
+                && *p != Prim::Str
+            {
+                let names = match prim(*p) {
+                    Value::Object(k) if k.contains_key("pattern") => {
+                        json!({ "pattern": k.get("pattern").cloned().unwrap_or(Value::Null) })
+                    }
+                    _ => json!({ "pattern": "^-?[0-9]+$" }),
+                };
+                m.insert("propertyNames".into(), names);
+            }
+            m.insert("additionalProperties".into(), ty(value));
+            Value::Object(m)
+        }
+        Ty::Tuple(items) => json!({
+            "type": "array",
+            "prefixItems": items.iter().map(ty).collect::<Vec<_>>(),
+            "minItems": items.len(),
+            "maxItems": items.len(),
+        }),
+        Ty::Any => json!({}),
+        Ty::Named(name) => json!({ "$ref": format!("#/$defs/{name}") }),
+    }
+}
+
+fn int(min: i64, max: Option<u64>) -> Value {
+    match max {
+        Some(max) => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        None => json!({ "type": "integer", "minimum": min }),
+    }
+}
+
+fn prim(p: Prim) -> Value {
+    match p {
+        Prim::U8 => int(0, Some(u8::MAX.into())),
+        Prim::U16 => int(0, Some(u16::MAX.into())),
+        Prim::U32 => int(0, Some(u32::MAX.into())),
+        Prim::U64 => int(0, Some(u64::MAX)),
+        Prim::U128 => int(0, None),
+        Prim::I8 => json!({ "type": "integer", "minimum": i8::MIN, "maximum": i8::MAX }),
+        Prim::I16 => json!({ "type": "integer", "minimum": i16::MIN, "maximum": i16::MAX }),
+        Prim::I32 => json!({ "type": "integer", "minimum": i32::MIN, "maximum": i32::MAX }),
+        Prim::I64 => json!({ "type": "integer", "minimum": i64::MIN, "maximum": i64::MAX }),
+        Prim::F64 => json!({ "type": "number" }),
+        Prim::Bool => json!({ "type": "boolean" }),
+        Prim::Str => json!({ "type": "string" }),
+        Prim::Bytes => hex(None),
+        Prim::Bytes4 => hex(Some(4)),
+        Prim::Bytes8 => hex(Some(8)),
+        Prim::Bytes32 => hex(Some(32)),
+        Prim::Bytes48 | Prim::G1 => hex(Some(48)),
+        Prim::Bytes96 | Prim::G2 => hex(Some(96)),
+        Prim::Bytes100 => hex(Some(100)),
+        Prim::Address => json!({ "type": "string", "pattern": "^[a-z]+1[02-9ac-hj-np-z]+$" }),
+    }
+}

@@ -1,0 +1,175 @@
+//! `service.rs`: the `Service` enum and the `ServiceClients` extension trait.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, first_line, lit};
+use crate::ir::Ir;
+
+/// The file.
+pub fn emit(ir: &Ir) -> TokenStream {
+    let file_doc = docs::inner("The services of a Chia installation and their client handles.");
+    let servers: Vec<_> = ir.servers().collect();
+    let variants = servers.iter().map(|s| {
+        let doc = docs::outer(&format!(
+            "{} (`{}`): {}",
+            docs::md(&s.title),
+            s.name,
+            docs::md(&first_line(&s.doc))
+        ));
+        let v = &s.variant;
+        quote!(#doc #v,)
+    });
+    let all = servers.iter().map(|s| &s.variant);
+    let arms = |f: &dyn Fn(&crate::ir::Service) -> TokenStream| -> Vec<TokenStream> {
+        servers
+            .iter()
+            .map(|s| {
+                let v = &s.variant;
+                let value = f(s);
+                quote!(Service::#v => #value,)
+            })
+            .collect()
+    };
+    let names = arms(&|s| {
+        let l = lit(&s.name);
+        quote!(#l)
+    });
+    let titles = arms(&|s| {
+        let l = lit(&s.title);
+        quote!(#l)
+    });
+    let ports = arms(&|s| {
+        let p = proc_macro2::Literal::u16_unsuffixed(s.default_port);
+        quote!(#p)
+    });
+    let keys = arms(&|s| {
+        let l = lit(&s.config_key);
+        quote!(#l)
+    });
+    let certs = arms(&|s| {
+        let l = lit(&s.cert_dir);
+        quote!(#l)
+    });
+    let extends = arms(&|s| match s.extends.as_ref().and_then(|e| ir.service(e)) {
+        Some(parent) => {
+            let v = &parent.variant;
+            quote!(Some(Service::#v))
+        }
+        None => quote!(None),
+    });
+    let from_name = servers.iter().map(|s| {
+        let l = lit(&s.name);
+        let v = &s.variant;
+        quote!(#l => Some(Service::#v),)
+    });
+    let clients = servers.iter().map(|s| {
+        let m = &s.module;
+        let h = &s.handle;
+        let doc = docs::outer(&format!(
+            "The {} methods over this transport.",
+            docs::md(&s.title.to_lowercase())
+        ));
+        quote! {
+            #doc
+            fn #m(&self) -> crate::generated::#m::#h<'_, Self> {
+                crate::generated::#m::#h::new(self)
+            }
+        }
+    });
+    let match_self = |arms: Vec<TokenStream>| {
+        if arms.is_empty() { quote!(match self {}) } else { quote!(match self { #(#arms)* }) }
+    };
+    let names = match_self(names);
+    let titles = match_self(titles);
+    let ports = match_self(ports);
+    let keys = match_self(keys);
+    let certs = match_self(certs);
+    let extends = match_self(extends);
+    quote! {
+        #file_doc
+
+        /// A Chia service with its own RPC server.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Service {
+            #(#variants)*
+        }
+
+        impl Service {
+            /// Every service, in name order.
+            pub const ALL: &'static [Service] = &[#(Service::#all),*];
+
+            /// Chia's name of the service (`full_node`).
+            pub fn name(self) -> &'static str {
+                #names
+            }
+
+            /// The title used in documentation (`Full node`).
+            pub fn title(self) -> &'static str {
+                #titles
+            }
+
+            /// The RPC port used when the configuration names none.
+            pub fn default_port(self) -> u16 {
+                #ports
+            }
+
+            /// The section of `config.yaml` that holds the service's `rpc_port`.
+            pub fn config_key(self) -> &'static str {
+                #keys
+            }
+
+            /// The directory under `config/ssl/` with the service's certificates.
+            pub fn cert_dir(self) -> &'static str {
+                #certs
+            }
+
+            /// The service whose endpoints this one also serves.
+            pub fn extends(self) -> Option<Service> {
+                #extends
+            }
+
+            /// The service called `name` by Chia.
+            pub fn from_name(name: &str) -> Option<Service> {
+                match name {
+                    #(#from_name)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for Service {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        /// The error of parsing an unknown service name.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct UnknownService(pub String);
+
+        impl std::fmt::Display for UnknownService {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "unknown service `{}`", self.0)
+            }
+        }
+
+        impl std::error::Error for UnknownService {}
+
+        impl std::str::FromStr for Service {
+            type Err = UnknownService;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Service::from_name(s).ok_or_else(|| UnknownService(s.to_owned()))
+            }
+        }
+
+        /// Client handles of every service, on any [`chia_rpc::Transport`].
+        pub trait ServiceClients: chia_rpc::Transport {
+            #(#clients)*
+        }
+
+        impl<T: chia_rpc::Transport + ?Sized> ServiceClients for T {}
+    }
+}

@@ -1,0 +1,339 @@
+//! The validated, Rust-facing model the emitters work from.
+//!
+//! Everything here is in a fixed order (files sorted by path, endpoints, fields and types in
+//! schema order), so generating twice gives the same bytes.
+
+use std::fmt;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, quote};
+
+pub use crate::schema::Access;
+use crate::typeexpr::Prim;
+
+/// Words that cannot be plain identifiers in Rust 2024 but can be raw ones (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Words that cannot be identifiers at all, not even raw ones.
+const FORBIDDEN: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Whether `s` is an identifier (possibly a keyword usable as a raw identifier).
+pub fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else { return false };
+    (first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !FORBIDDEN.contains(&s)
+}
+
+/// A snake_case Rust identifier (field, method, module); printed raw (`r#type`) when it is a
+/// keyword.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustIdent(String);
+
+impl RustIdent {
+    /// Wraps `s`, which must satisfy [`is_ident`].
+    pub fn new(s: impl Into<String>) -> Self {
+        RustIdent(s.into())
+    }
+
+    /// The identifier without any `r#`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The identifier as Rust source spells it (`r#type`).
+    pub fn source(&self) -> String {
+        if RAW_KEYWORDS.contains(&self.0.as_str()) {
+            format!("r#{}", self.0)
+        } else {
+            self.0.clone()
+        }
+    }
+}
+
+impl fmt::Display for RustIdent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ToTokens for RustIdent {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let ident = if RAW_KEYWORDS.contains(&self.0.as_str()) {
+            Ident::new_raw(&self.0, Span::call_site())
+        } else {
+            Ident::new(&self.0, Span::call_site())
+        };
+        ident.to_tokens(tokens);
+    }
+}
+
+/// An UpperCamelCase Rust type or variant name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeName(String);
+
+impl TypeName {
+    /// Wraps `s`, which must be an UpperCamelCase identifier.
+    pub fn new(s: impl Into<String>) -> Self {
+        TypeName(s.into())
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ToTokens for TypeName {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        Ident::new(&self.0, Span::call_site()).to_tokens(tokens);
+    }
+}
+
+/// The whole validated schema.
+#[derive(Debug, Clone)]
+pub struct Ir {
+    /// Services, sorted by Chia name; the shared routes (if any) included with `shared: true`.
+    pub services: Vec<Service>,
+    /// Files that declare types, sorted by path.
+    pub type_files: Vec<TypeFile>,
+}
+
+impl Ir {
+    /// The service with Chia name `name`.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+
+    /// The shared routes, when a schema file declares them.
+    pub fn shared(&self) -> Option<&Service> {
+        self.services.iter().find(|s| s.shared)
+    }
+
+    /// Services with their own server (everything but the shared routes).
+    pub fn servers(&self) -> impl Iterator<Item = &Service> {
+        self.services.iter().filter(|s| !s.shared)
+    }
+
+    /// Number of named types.
+    pub fn type_count(&self) -> usize {
+        self.type_files.iter().map(|f| f.types.len()).sum()
+    }
+
+    /// Number of endpoints.
+    pub fn endpoint_count(&self) -> usize {
+        self.services.iter().map(|s| s.endpoints.len()).sum()
+    }
+}
+
+/// One service file.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Chia's name (`full_node`).
+    pub name: String,
+    /// The module name (same as `name`).
+    pub module: RustIdent,
+    /// The variant of the generated `Service` enum (`FullNode`).
+    pub variant: TypeName,
+    /// The client handle (`FullNodeRpc`).
+    pub handle: TypeName,
+    /// Title for documentation.
+    pub title: String,
+    /// Markdown documentation.
+    pub doc: String,
+    /// Whether these are the routes every service serves.
+    pub shared: bool,
+    /// Default RPC port (0 for the shared routes).
+    pub default_port: u16,
+    /// Section of `config.yaml`.
+    pub config_key: String,
+    /// Directory under `config/ssl/`.
+    pub cert_dir: String,
+    /// Chia name of the service this one extends.
+    pub extends: Option<String>,
+    /// The schema file, relative to the root (`schema/full_node.yaml`).
+    pub source: String,
+    /// Endpoints in schema order.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Route name, also the client method name (`get_block`).
+    pub name: String,
+    /// The method identifier.
+    pub method: RustIdent,
+    /// Request struct (`GetBlock`).
+    pub request_type: TypeName,
+    /// Response struct (`GetBlockResponse`).
+    pub response_type: TypeName,
+    /// One-line summary.
+    pub summary: String,
+    /// Longer Markdown.
+    pub description: Option<String>,
+    /// What a call does.
+    pub access: Access,
+    /// First chia-blockchain version that serves it.
+    pub since: Option<String>,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// Request fields in wire order.
+    pub request: Vec<Field>,
+    /// Response fields (besides `success`) in wire order.
+    pub response: Vec<Field>,
+}
+
+/// A field of a request, response or record.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The JSON key.
+    pub wire: String,
+    /// The Rust field name.
+    pub ident: RustIdent,
+    /// Documentation.
+    pub doc: String,
+    /// The type.
+    pub ty: Ty,
+    /// Why the type contains `any`.
+    pub reason: Option<String>,
+}
+
+impl Field {
+    /// Whether the key may be absent (`optional<T>`).
+    pub fn is_optional(&self) -> bool {
+        matches!(self.ty, Ty::Optional(_))
+    }
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// A primitive.
+    Prim(Prim),
+    /// `optional<T>`
+    Optional(Box<Ty>),
+    /// `nullable<T>`
+    Nullable(Box<Ty>),
+    /// `list<T>`
+    List(Box<Ty>),
+    /// `map<K, V>`
+    Map(Box<Ty>, Box<Ty>),
+    /// `tuple<…>`
+    Tuple(Vec<Ty>),
+    /// `any`
+    Any,
+    /// A named type of `crate::generated::types`.
+    Named(TypeName),
+}
+
+impl Ty {
+    /// The Rust type.
+    pub fn rust(&self) -> TokenStream {
+        match self {
+            Ty::Prim(p) => prim_rust(*p),
+            Ty::Optional(t) | Ty::Nullable(t) => {
+                let t = t.rust();
+                quote!(Option<#t>)
+            }
+            Ty::List(t) => {
+                let t = t.rust();
+                quote!(Vec<#t>)
+            }
+            Ty::Map(k, v) => {
+                let (k, v) = (k.rust(), v.rust());
+                quote!(std::collections::BTreeMap<#k, #v>)
+            }
+            Ty::Tuple(items) => {
+                let items = items.iter().map(Ty::rust);
+                quote!((#(#items),*))
+            }
+            Ty::Any => quote!(serde_json::Value),
+            Ty::Named(name) => quote!(crate::generated::types::#name),
+        }
+    }
+}
+
+fn prim_rust(p: Prim) -> TokenStream {
+    match p {
+        Prim::U8 => quote!(u8),
+        Prim::U16 => quote!(u16),
+        Prim::U32 => quote!(u32),
+        Prim::U64 => quote!(u64),
+        Prim::U128 => quote!(u128),
+        Prim::I8 => quote!(i8),
+        Prim::I16 => quote!(i16),
+        Prim::I32 => quote!(i32),
+        Prim::I64 => quote!(i64),
+        Prim::F64 => quote!(f64),
+        Prim::Bool => quote!(bool),
+        Prim::Str => quote!(String),
+        Prim::Bytes => quote!(chia_rpc::Bytes),
+        Prim::Bytes4 => quote!(chia_rpc::Bytes4),
+        Prim::Bytes8 => quote!(chia_rpc::Bytes8),
+        Prim::Bytes32 => quote!(chia_rpc::Bytes32),
+        Prim::Bytes48 => quote!(chia_rpc::Bytes48),
+        Prim::Bytes96 => quote!(chia_rpc::Bytes96),
+        Prim::Bytes100 => quote!(chia_rpc::Bytes100),
+        Prim::G1 => quote!(chia_rpc::G1Element),
+        Prim::G2 => quote!(chia_rpc::G2Element),
+        Prim::Address => quote!(chia_rpc::Address),
+    }
+}
+
+/// A schema file with a `types` section.
+#[derive(Debug, Clone)]
+pub struct TypeFile {
+    /// Module name under `types/` (the file stem).
+    pub module: RustIdent,
+    /// The schema file, relative to the root.
+    pub source: String,
+    /// Title of the service declared in the same file, if any.
+    pub service_title: Option<String>,
+    /// Types in schema order.
+    pub types: Vec<NamedType>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct NamedType {
+    /// The Rust name.
+    pub name: TypeName,
+    /// Documentation.
+    pub doc: String,
+    /// Record or enum.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A JSON object.
+    Record(Vec<Field>),
+    /// A closed set of strings.
+    Enum(Vec<Variant>),
+}
+
+/// One string of a string enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The wire string.
+    pub wire: String,
+    /// The Rust variant.
+    pub ident: TypeName,
+    /// Documentation.
+    pub doc: String,
+}

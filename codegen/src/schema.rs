@@ -1,0 +1,139 @@
+//! The serde model of the files under `schema/`.
+//!
+//! Every struct rejects unknown keys so that a typo in a schema file is an error, not a silently
+//! dropped setting. Values that later checks point at are wrapped in [`Spanned`] so errors can
+//! name the line and column they came from. The JSON Schema of this model (see
+//! [`format_json_schema`]) lets editors validate schema files while they are being written.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// One schema file. A file declares at most one service (with its endpoints) and any number of
+/// named types; a file with only `types` is a shared type library.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaFile {
+    /// The service whose endpoints this file declares.
+    #[serde(default)]
+    #[schemars(with = "Option<ServiceDef>")]
+    pub service: Option<Spanned<ServiceDef>>,
+    /// Endpoints of the service, keyed by their route name (`get_blockchain_state`).
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, EndpointDef>")]
+    pub endpoints: IndexMap<String, Spanned<EndpointDef>>,
+    /// Named types, keyed by their Rust name in `UpperCamelCase` (`BlockRecord`).
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, TypeDef>")]
+    pub types: IndexMap<String, Spanned<TypeDef>>,
+}
+
+/// A service: one RPC server of a Chia installation.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDef {
+    /// Chia's name of the service (`full_node`, `wallet`, `simulator`, …); for the routes every
+    /// RPC server shares, `shared`.
+    pub name: String,
+    /// Human title used in documentation (`Full node`).
+    pub title: String,
+    /// What the service is; becomes the rustdoc of its module and client.
+    pub doc: String,
+    /// `true` for the routes that every RPC server serves: their methods appear on every
+    /// service's client and the file declares no port.
+    #[serde(default)]
+    pub shared: bool,
+    /// Default RPC port, used when the configuration does not name one.
+    #[serde(default)]
+    pub default_port: Option<u16>,
+    /// The section of `config.yaml` that holds this service's `rpc_port` and certificates
+    /// (`full_node`; the simulator uses `full_node` too; the crawler uses `seeder`).
+    #[serde(default)]
+    pub config_key: Option<String>,
+    /// The certificate directory under `config/ssl/` (defaults to `config_key`).
+    #[serde(default)]
+    pub cert_dir: Option<String>,
+    /// A service whose endpoints this one also serves (the simulator serves the full node's).
+    #[serde(default)]
+    pub extends: Option<String>,
+}
+
+/// What calling an endpoint does to the node or wallet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Reads state only.
+    Read,
+    /// Changes the service's state (settings, connections, keys, the simulated chain).
+    Write,
+    /// Creates or pushes a transaction to the network.
+    Transaction,
+}
+
+/// One RPC endpoint.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointDef {
+    /// One line: what the endpoint does.
+    pub summary: String,
+    /// Longer documentation, in Markdown.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Whether the endpoint reads, writes, or makes a transaction.
+    pub access: Access,
+    /// The first chia-blockchain version that serves the endpoint, when known.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Set when upstream deprecates the endpoint: the note says what to use instead.
+    #[serde(default)]
+    pub deprecated: Option<String>,
+    /// Request fields, in wire order. Empty when the endpoint takes `{}`.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, FieldDef>")]
+    pub request: IndexMap<String, Spanned<FieldDef>>,
+    /// Response fields besides `success`, in wire order.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, FieldDef>")]
+    pub response: IndexMap<String, Spanned<FieldDef>>,
+}
+
+/// A named type: a record (struct) or a closed set of strings (enum).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// What the type is.
+    pub doc: String,
+    /// Record fields, in wire order. Exactly one of `fields` and `variants` is given.
+    #[serde(default)]
+    #[schemars(with = "Option<IndexMap<String, FieldDef>>")]
+    pub fields: Option<IndexMap<String, Spanned<FieldDef>>>,
+    /// The wire strings of a string enum, each with its documentation.
+    #[serde(default)]
+    pub variants: Option<IndexMap<String, String>>,
+}
+
+/// One field of a request, a response or a record.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// The wire type, in the type language of `schema/README.md`, e.g. `u64`, `bytes32`,
+    /// `list<CoinRecord>`, `optional<u32>`, `map<str, u64>`, `tuple<u32, bytes32>`, `any`.
+    #[serde(rename = "type")]
+    #[schemars(with = "String")]
+    pub ty: Spanned<String>,
+    /// What the field means.
+    pub doc: String,
+    /// Required with `any`: why the value has no fixed shape upstream.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The Rust name, when the wire name is not a usable identifier.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+}
+
+/// The JSON Schema (draft 2020-12) of a schema file, for editors.
+pub fn format_json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(SchemaFile);
+    serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,352 @@
+//! The live suite: every endpoint in the schema, called with the typed client against a real
+//! chia-blockchain simulator and decoded strictly.
+//!
+//! `cargo xtask test` starts the simulator in a loopback-only network namespace, runs the tests
+//! there with `--include-ignored` and `CHIA_RPC_LIVE_ENV` pointing at the harness's env file.
+//! Run any other way, these tests show as ignored; run with `--include-ignored` but without a
+//! node, they fail.
+
+// Test code: a failed unwrap is a failed test with its reason.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use chia_rpc::decode::Strictness;
+use chia_rpc::full_node::{
+    GetBlocks, GetCoinRecordsByHint, GetCoinRecordsByNames, GetCoinRecordsByParentIds,
+    GetCoinRecordsByPuzzleHash, GetCoinRecordsByPuzzleHashes, GetFeeEstimate, GetMempoolItemByTxId,
+    GetRecentSignagePointOrEos,
+};
+use chia_rpc::http::HttpsClientBuilder;
+use chia_rpc::shared::GetConnections;
+use chia_rpc::simulator::{FarmBlock, GetAllCoins, ReorgBlocks, RevertBlocks};
+use chia_rpc::types::SpendBundle;
+use chia_rpc::{
+    Address, Bytes32, ChiaConfig, Endpoint, HttpsClient, Result, Service, ServiceClients,
+    Transport, endpoint_names,
+};
+
+/// The settings the harness wrote: `KEY=VALUE` lines.
+fn live_env() -> BTreeMap<String, String> {
+    let path = std::env::var_os("CHIA_RPC_LIVE_ENV").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("the live suite needs a running simulator: run `cargo xtask test` (CHIA_RPC_LIVE_ENV is unset)")
+    });
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read the live env file {}: {err}", path.display()));
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(key, value)| (key.trim().to_owned(), value.trim().to_owned()))
+        .collect()
+}
+
+/// A transport that records every endpoint it carried successfully, per service.
+struct Recorder {
+    inner: HttpsClient,
+    called: Mutex<BTreeSet<(Service, &'static str)>>,
+}
+
+impl Transport for Recorder {
+    async fn call_on<E: Endpoint>(&self, service: Service, request: &E) -> Result<E::Response> {
+        let response = self.inner.call_on(service, request).await?;
+        self.called.lock().unwrap().insert((service, E::NAME));
+        Ok(response)
+    }
+}
+
+fn client(env: &BTreeMap<String, String>) -> (Recorder, ChiaConfig) {
+    let root = env.get("CHIA_ROOT").expect("CHIA_ROOT in the live env");
+    // Config discovery, the per-service certificates and CA + `chia.net` verification are all
+    // the defaults a user gets.
+    let config = ChiaConfig::load(root).expect("the simulator's config.yaml");
+    let inner = HttpsClientBuilder::from_config(&config)
+        .strictness(Strictness::Strict)
+        .build()
+        .expect("client from the simulator's config");
+    (Recorder { inner, called: Mutex::new(BTreeSet::new()) }, config)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a running simulator: run `cargo xtask test`"]
+async fn every_schema_endpoint_against_the_simulator() {
+    let env = live_env();
+    let (rpc, _config) = client(&env);
+    let address: Address = env
+        .get("CHIA_RPC_WALLET_ADDRESS")
+        .expect("CHIA_RPC_WALLET_ADDRESS in the live env")
+        .parse()
+        .expect("a valid wallet address");
+
+    shared_routes(&rpc).await;
+    let hint = chain_reads(&rpc, &address).await;
+    transaction_flow(&rpc, &address, hint).await;
+    simulator_routes(&rpc, &address).await;
+    // Last: it shuts the harvester down.
+    rpc.harvester().stop_node().await.expect("stop_node on the harvester");
+
+    summarise(&rpc);
+}
+
+async fn shared_routes(rpc: &Recorder) {
+    let node = rpc.full_node();
+    let info = node.get_network_info().await.unwrap();
+    assert_eq!(info.network_prefix, "txch");
+    assert!(node.get_version().await.unwrap().version.starts_with("2.7.5"));
+    node.healthz().await.unwrap();
+    let routes = node.get_routes().await.unwrap().routes;
+    assert!(routes.iter().any(|route| route == "/get_blockchain_state"), "{routes:?}");
+    let level = node.get_log_level().await.unwrap();
+    assert!(!level.available_levels.is_empty());
+    node.set_log_level("DEBUG".to_owned()).await.unwrap();
+    assert_eq!(node.get_log_level().await.unwrap().level, "DEBUG");
+    node.reset_log_level().await.unwrap();
+
+    // The wallet's peer is the full node: drop it, then dial it again.
+    let wallet = rpc.wallet();
+    let peers = wallet.get_connections(GetConnections::new()).await.unwrap().connections;
+    let full_node_peer =
+        peers.iter().find(|peer| peer.node_type == 1).expect("the wallet's full node");
+    wallet.close_connection(full_node_peer.node_id).await.unwrap();
+    let port = full_node_peer.peer_server_port.expect("the full node's server port");
+    let mut reconnected = false;
+    for _ in 0..20 {
+        if wallet.open_connection("127.0.0.1".to_owned(), port).await.is_ok() {
+            reconnected = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(reconnected, "the wallet could not reconnect to the full node");
+}
+
+/// Reads of the chain. Returns the hint used for the transaction flow.
+async fn chain_reads(rpc: &Recorder, address: &Address) -> Bytes32 {
+    let node = rpc.full_node();
+    let state = node.get_blockchain_state().await.unwrap().blockchain_state;
+    let peak = state.peak.expect("the simulator has a peak");
+    assert!(peak.height >= 1);
+    node.get_block_count_metrics().await.unwrap();
+    let by_height = node.get_block_record_by_height(peak.height).await.unwrap().block_record;
+    assert_eq!(by_height.header_hash, peak.header_hash);
+    node.get_block_record(peak.header_hash).await.unwrap();
+    let records = node.get_block_records(0, peak.height + 1).await.unwrap().block_records;
+    assert_eq!(records.len(), peak.height as usize + 1);
+    let block = node.get_block(peak.header_hash).await.unwrap().block;
+    assert_eq!(block.reward_chain_block.height, peak.height);
+    let blocks = node
+        .get_blocks(GetBlocks::new(0, peak.height + 1).exclude_header_hash(false))
+        .await
+        .unwrap()
+        .blocks;
+    assert_eq!(blocks.len(), peak.height as usize + 1);
+    node.get_unfinished_block_headers().await.unwrap();
+    let genesis = &records[0];
+    let space = node.get_network_space(peak.header_hash, genesis.header_hash).await.unwrap();
+    let _ = space.space;
+    node.get_additions_and_removals(peak.header_hash).await.unwrap();
+    node.get_aggsig_additional_data().await.unwrap();
+    // The end of a recent sub-slot is still in the node's cache (the simulator fills no
+    // signage points, so the sub-slot path is the one that can succeed).
+    let slot_hash = records
+        .iter()
+        .rev()
+        .find_map(|record| record.finished_challenge_slot_hashes.as_ref()?.last().copied())
+        .expect("a recent block that finished a sub-slot");
+    let eos = node
+        .get_recent_signage_point_or_eos(
+            GetRecentSignagePointOrEos::new().challenge_hash(slot_hash),
+        )
+        .await
+        .unwrap();
+    assert!(eos.eos.is_some());
+    let constants = node.get_constants().await.unwrap().constants;
+    assert!(constants.sub_slot_iters_starting > 0);
+
+    let puzzle_hash = address.puzzle_hash();
+    let mine = node
+        .get_coin_records_by_puzzle_hash(GetCoinRecordsByPuzzleHash::new(puzzle_hash))
+        .await
+        .unwrap()
+        .coin_records;
+    assert!(!mine.is_empty(), "the harness funds the wallet");
+    node.get_coin_records_by_puzzle_hashes(
+        GetCoinRecordsByPuzzleHashes::new(vec![puzzle_hash]).include_spent_coins(true),
+    )
+    .await
+    .unwrap();
+    let coin_id = coin_id(&mine[0].coin);
+    let record = node.get_coin_record_by_name(coin_id).await.unwrap().coin_record;
+    assert_eq!(record.coin, mine[0].coin);
+    node.get_coin_records_by_names(GetCoinRecordsByNames::new(vec![coin_id])).await.unwrap();
+    node.get_coin_records_by_parent_ids(GetCoinRecordsByParentIds::new(vec![
+        mine[0].coin.parent_coin_info,
+    ]))
+    .await
+    .unwrap();
+    // A hint no coin carries yet; the transaction flow below creates one that does.
+    let hint = Bytes32::new(*b"chia-rpc live suite hint ......!");
+    let none =
+        node.get_coin_records_by_hint(GetCoinRecordsByHint::new(hint)).await.unwrap().coin_records;
+    assert!(none.is_empty());
+    hint
+}
+
+/// A signed payment from the wallet: pushed, seen in the mempool, farmed, then read back.
+async fn transaction_flow(rpc: &Recorder, address: &Address, hint: Bytes32) {
+    let node = rpc.full_node();
+    let bundle = signed_payment(rpc, address, hint).await;
+    let estimate = node
+        .get_fee_estimate(GetFeeEstimate::new(vec![60, 120]).spend_bundle(bundle.clone()))
+        .await
+        .unwrap();
+    assert_eq!(estimate.estimates.len(), 2);
+    node.create_block_generator().await.ok();
+    let status = node.push_tx(bundle.clone()).await.unwrap().status;
+    assert_eq!(status, chia_rpc::types::MempoolInclusionStatus::Success);
+    let tx_ids = node.get_all_mempool_tx_ids().await.unwrap().tx_ids;
+    assert_eq!(tx_ids.len(), 1);
+    let items = node.get_all_mempool_items().await.unwrap().mempool_items;
+    assert_eq!(items.len(), 1);
+    node.get_mempool_item_by_tx_id(GetMempoolItemByTxId::new(tx_ids[0])).await.unwrap();
+    let spent_coin = bundle.coin_spends[0].coin.clone();
+    let by_coin =
+        node.get_mempool_items_by_coin_name(coin_id(&spent_coin)).await.unwrap().mempool_items;
+    assert_eq!(by_coin.len(), 1);
+    let generator = node.create_block_generator().await.unwrap();
+    let _ = generator.cost;
+
+    let farmed = rpc
+        .simulator()
+        .farm_block(FarmBlock::new(address.clone()).guarantee_tx_block(true))
+        .await
+        .unwrap();
+    let height = farmed.new_peak_height;
+    // The spend lands in the newest transaction block at or below the new peak.
+    let mut block_hash = None;
+    for h in (0..=height).rev() {
+        let record = node.get_block_record_by_height(h).await.unwrap().block_record;
+        if record.timestamp.is_some() {
+            let removals = node.get_additions_and_removals(record.header_hash).await.unwrap();
+            if !removals.removals.is_empty() {
+                block_hash = Some((record.header_hash, h));
+                break;
+            }
+        }
+    }
+    let (block_hash, block_height) = block_hash.expect("a block that spent the wallet's coin");
+    let spends = node.get_block_spends(block_hash).await.unwrap().block_spends;
+    assert!(!spends.is_empty());
+    let with_conditions = node
+        .get_block_spends_with_conditions(block_hash)
+        .await
+        .unwrap()
+        .block_spends_with_conditions;
+    assert_eq!(with_conditions.len(), spends.len());
+    let solution = node.get_puzzle_and_solution(coin_id(&spent_coin), block_height).await.unwrap();
+    assert_eq!(solution.coin_solution.coin, spent_coin);
+    let hinted =
+        node.get_coin_records_by_hint(GetCoinRecordsByHint::new(hint)).await.unwrap().coin_records;
+    assert_eq!(hinted.len(), 1, "the payment's memo hints its coin");
+}
+
+async fn simulator_routes(rpc: &Recorder, address: &Address) {
+    let sim = rpc.simulator();
+    let before = sim.get_auto_farming().await.unwrap().auto_farm_enabled;
+    let toggled = sim.set_auto_farming(!before).await.unwrap().auto_farm_enabled;
+    assert_eq!(toggled, !before);
+    sim.set_auto_farming(before).await.unwrap();
+    sim.get_farming_ph().await.unwrap();
+    let blocks = sim.get_all_blocks().await.unwrap().blocks;
+    assert!(!blocks.is_empty());
+    let coins = sim.get_all_coins(GetAllCoins::new().include_spent_coins(true)).await.unwrap();
+    assert!(!coins.coin_records.is_empty());
+    let hashes = sim.get_all_puzzle_hashes().await.unwrap().puzzle_hashes;
+    assert!(hashes.contains_key(&address.puzzle_hash()));
+    let peak = sim.farm_block(FarmBlock::new(address.clone()).blocks(2)).await.unwrap();
+    let reverted = sim.revert_blocks(RevertBlocks::new().num_of_blocks(1)).await.unwrap();
+    assert_eq!(reverted.new_peak_height, peak.new_peak_height - 1);
+    let reorged = sim
+        .reorg_blocks(ReorgBlocks::new().num_of_blocks_to_rev(1).num_of_new_blocks(2))
+        .await
+        .unwrap();
+    assert!(reorged.new_peak_height >= reverted.new_peak_height);
+}
+
+/// Asks the wallet for a signed, unpushed payment of 1000 mojos to itself with `hint` as memo.
+/// Wallet routes are not in the schema yet, so this one goes through the raw call.
+async fn signed_payment(rpc: &Recorder, address: &Address, hint: Bytes32) -> SpendBundle {
+    #[derive(serde::Deserialize)]
+    struct Reply {
+        signed_tx: SignedTx,
+    }
+    #[derive(serde::Deserialize)]
+    struct SignedTx {
+        spend_bundle: SpendBundle,
+    }
+    let request = serde_json::json!({
+        "wallet_id": 1,
+        "additions": [{
+            "amount": 1000,
+            "puzzle_hash": address.puzzle_hash(),
+            // The wallet takes memos as text: 32 ASCII characters make a 32-byte hint.
+            "memos": [String::from_utf8_lossy(hint.as_bytes())],
+        }],
+        "fee": 10,
+    });
+    let body = rpc
+        .inner
+        .call_raw(Service::Wallet, "create_signed_transaction", request.to_string().into_bytes())
+        .await
+        .unwrap();
+    let reply: Reply =
+        chia_rpc::decode::decode_reply("create_signed_transaction", &body, Strictness::Lenient)
+            .unwrap();
+    reply.signed_tx.spend_bundle
+}
+
+fn coin_id(coin: &chia_rpc::types::Coin) -> Bytes32 {
+    coin.coin_id()
+}
+
+fn summarise(rpc: &Recorder) {
+    let called = rpc.called.lock().unwrap().clone();
+    let shared: BTreeSet<&str> = chia_rpc::shared::ENDPOINTS.iter().copied().collect();
+    let shared_called: BTreeSet<&str> =
+        called.iter().map(|(_, name)| *name).filter(|name| shared.contains(name)).collect();
+    let mut missing = Vec::new();
+    println!(
+        "live shared: {}/{} called, {} strict-decoded",
+        shared_called.len(),
+        shared.len(),
+        shared_called.len()
+    );
+    missing.extend(shared.difference(&shared_called).map(|name| format!("shared {name}")));
+    for (service, own) in [
+        (Service::FullNode, chia_rpc::full_node::ENDPOINTS),
+        (Service::Simulator, chia_rpc::simulator::ENDPOINTS),
+    ] {
+        let done: BTreeSet<&str> = own
+            .iter()
+            .copied()
+            .filter(|name| {
+                called.contains(&(service, name))
+                    || (service == Service::FullNode
+                        && called.contains(&(Service::Simulator, name)))
+            })
+            .collect();
+        println!(
+            "live {service}: {}/{} called, {} strict-decoded",
+            done.len(),
+            own.len(),
+            done.len()
+        );
+        missing.extend(
+            own.iter().filter(|name| !done.contains(*name)).map(|name| format!("{service} {name}")),
+        );
+    }
+    let _ = endpoint_names(Service::FullNode);
+    assert!(missing.is_empty(), "endpoints in the schema the live suite did not call: {missing:?}");
+}

@@ -1,0 +1,5 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, missing_docs, clippy::unwrap_used)]
+
+pub mod certs;
+pub mod mock_server;

@@ -1,0 +1,244 @@
+//! Mutual TLS against a loopback server with Chia-shaped certificates, and the faults a real
+//! node cannot be made to produce on demand.
+
+// Test code: a failed unwrap is a failed test with its reason.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use chia_rpc::decode::Strictness;
+use chia_rpc::http::HttpsClientBuilder;
+use chia_rpc::{ErrorKind, HttpsClient, Service};
+use support::certs::{Ca, Leaf};
+use support::mock_server::{self, Behaviour, MockServer};
+
+const OK: &str = r#"{"success": true}"#;
+
+/// An installation: a private CA, the server's leaf (named only `chia.net`), a client leaf.
+struct Install {
+    ca: Ca,
+    server: Leaf,
+    client: Leaf,
+}
+
+fn install() -> Install {
+    let ca = Ca::new("Chia CA");
+    let server = ca.leaf("chia.net");
+    let client = ca.leaf("chia.net");
+    Install { ca, server, client }
+}
+
+fn builder(server: &MockServer, trusted_ca: &Ca, identity: &Leaf) -> HttpsClientBuilder {
+    HttpsClient::builder()
+        .host("127.0.0.1")
+        .port(Service::FullNode, server.addr.port())
+        .ca_cert_pem(trusted_ca.cert_pem.clone())
+        .identity_pem(identity.cert_pem.clone(), identity.key_pem.clone())
+        .timeout(Duration::from_secs(5))
+}
+
+async fn healthz(client: &HttpsClient) -> chia_rpc::Result<Vec<u8>> {
+    client.call_raw(Service::FullNode, "healthz", b"{}".to_vec()).await
+}
+
+#[tokio::test]
+async fn verified_mutual_tls_succeeds_and_posts_json() {
+    let install = install();
+    let mut server =
+        mock_server::start(&install.server, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let client = builder(&server, &install.ca, &install.client).build().unwrap();
+    let reply = healthz(&client).await.unwrap();
+    assert_eq!(reply, OK.as_bytes());
+    let (path, body) = server.requests.recv().await.unwrap();
+    assert_eq!(path, "/healthz");
+    assert_eq!(body, "{}");
+}
+
+#[tokio::test]
+async fn a_server_signed_by_another_ca_is_refused_by_default() {
+    let install = install();
+    let impostor_ca = Ca::new("Impostor CA");
+    let impostor = impostor_ca.leaf("chia.net");
+    let server = mock_server::start(&impostor, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let client = builder(&server, &install.ca, &install.client).build().unwrap();
+    let err = healthz(&client).await.unwrap_err();
+    assert!(err.is_connect(), "{err}");
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+}
+
+#[tokio::test]
+async fn the_insecure_opt_out_accepts_any_server_only_when_asked() {
+    let install = install();
+    let impostor = Ca::new("Impostor CA").leaf("chia.net");
+    let server = mock_server::start(&impostor, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let client = builder(&server, &install.ca, &install.client)
+        .insecure_skip_server_verification()
+        .build()
+        .unwrap();
+    assert_eq!(healthz(&client).await.unwrap(), OK.as_bytes());
+}
+
+#[tokio::test]
+async fn a_client_without_an_accepted_certificate_is_refused_by_the_server() {
+    let install = install();
+    let stranger = Ca::new("Stranger CA").leaf("chia.net");
+    let server =
+        mock_server::start(&install.server, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let client = builder(&server, &install.ca, &stranger).build().unwrap();
+    let err = healthz(&client).await.unwrap_err();
+    assert!(err.is_connect(), "{err}");
+}
+
+#[tokio::test]
+async fn a_client_presenting_no_certificate_is_refused_by_the_server() {
+    use rustls::pki_types::ServerName;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let install = install();
+    let server =
+        mock_server::start(&install.server, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .dangerous()
+    .with_custom_certificate_verifier(std::sync::Arc::new(NoCheck))
+    .with_no_client_auth();
+    let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let name = ServerName::try_from("chia.net").unwrap();
+    // TLS 1.3 reports the refused client certificate on the first read after the handshake.
+    let outcome = async {
+        let mut tls = connector.connect(name, tcp).await?;
+        tls.write_all(b"POST /healthz HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}").await?;
+        let mut reply = Vec::new();
+        tls.read_to_end(&mut reply).await?;
+        Ok::<_, std::io::Error>(reply)
+    }
+    .await;
+    assert!(outcome.is_err(), "server answered a client without a certificate: {outcome:?}");
+}
+
+#[tokio::test]
+async fn the_name_is_checked_unless_chain_only_is_chosen() {
+    let install = install();
+    let misnamed = install.ca.leaf("not-chia.example");
+    let server = mock_server::start(&misnamed, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let strict = builder(&server, &install.ca, &install.client).build().unwrap();
+    let err = healthz(&strict).await.unwrap_err();
+    assert!(err.to_string().contains("not valid for name \"chia.net\""), "{err}");
+    let chain_only =
+        builder(&server, &install.ca, &install.client).verify_chain_only().build().unwrap();
+    assert_eq!(healthz(&chain_only).await.unwrap(), OK.as_bytes());
+}
+
+#[tokio::test]
+async fn no_ca_and_no_opt_out_is_a_build_error() {
+    let install = install();
+    let err = HttpsClient::builder()
+        .identity_pem(install.client.cert_pem.clone(), install.client.key_pem.clone())
+        .build()
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Tls { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn plain_text_statuses_become_http_status_errors() {
+    let install = install();
+    let server = mock_server::start(
+        &install.server,
+        &install.ca,
+        Behaviour::Reply(404, "404: Not Found".into()),
+    )
+    .await;
+    let client = builder(&server, &install.ca, &install.client).build().unwrap();
+    let err = healthz(&client).await.unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    assert!(err.to_string().contains("404: Not Found"), "{err}");
+}
+
+#[tokio::test]
+async fn garbage_replies_become_decode_errors_with_the_body() {
+    let install = install();
+    let server = mock_server::start(
+        &install.server,
+        &install.ca,
+        Behaviour::Reply(200, "<html>not json</html>".into()),
+    )
+    .await;
+    let client = builder(&server, &install.ca, &install.client)
+        .strictness(Strictness::Strict)
+        .build()
+        .unwrap();
+    let err =
+        chia_rpc::Transport::call_on(&client, Service::FullNode, &chia_rpc::shared::Healthz::new())
+            .await
+            .unwrap_err();
+    let failure = err.decode_failure().expect("a decode failure");
+    assert_eq!(failure.body, "<html>not json</html>");
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_a_connect_error() {
+    let install = install();
+    let server = mock_server::start(&install.server, &install.ca, Behaviour::Drop).await;
+    let client = builder(&server, &install.ca, &install.client).build().unwrap();
+    let err = healthz(&client).await.unwrap_err();
+    assert!(err.is_connect(), "{err}");
+}
+
+#[tokio::test]
+async fn silence_ends_in_a_timeout() {
+    let install = install();
+    let server = mock_server::start(&install.server, &install.ca, Behaviour::Hang).await;
+    let client = builder(&server, &install.ca, &install.client)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = healthz(&client).await.unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+}
+
+/// Accepts any server: only for the test that checks the server's side of the handshake.
+#[derive(Debug)]
+struct NoCheck;
+
+impl rustls::client::danger::ServerCertVerifier for NoCheck {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _: &[u8],
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _: &[u8],
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        rustls::crypto::ring::default_provider()
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}

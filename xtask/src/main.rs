@@ -1,0 +1,47 @@
+//! Developer tasks of the chia-rpc workspace; run as `cargo xtask <task>`.
+
+mod codegen;
+mod drift;
+mod sim;
+mod test_cmd;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen [--check]          regenerate bindings and docs from schema/ (--check: fail if stale)
+  sim up|down|status         start, stop or inspect the local Chia simulator
+  test [--no-live]           run every test, the live suite against a real simulator included
+  drift --chia <venv|version> [--json FILE]
+                             compare schema/ with an installed chia-blockchain
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen", rest @ ..] => codegen::run(rest),
+        ["sim", rest @ ..] => sim::run(rest),
+        ["test", rest @ ..] => test_cmd::run(rest),
+        ["drift", rest @ ..] => drift::run(rest),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

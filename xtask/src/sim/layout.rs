@@ -1,0 +1,160 @@
+//! Where the harness keeps things, the fixed ports it gives the services, and the small
+//! `KEY=VALUE` files it writes.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Name of the network namespace the simulator and the live tests run in.
+pub const NETNS: &str = "chia-rpc-sim";
+
+/// chia-blockchain version used unless `--chia-version` or `CHIA_RPC_CHIA_VERSION` says otherwise.
+pub const DEFAULT_CHIA_VERSION: &str = "2.7.5";
+
+/// Fixed ports written into the node's config (`chia dev sim create` picks random ones).
+pub mod port {
+    /// The daemon's websocket.
+    pub const DAEMON: u16 = 55400;
+    /// Full node (simulator) RPC.
+    pub const FULL_NODE_RPC: u16 = 8555;
+    /// Full node peer protocol.
+    pub const FULL_NODE_P2P: u16 = 58444;
+    /// Wallet RPC.
+    pub const WALLET_RPC: u16 = 9256;
+    /// Farmer RPC.
+    pub const FARMER_RPC: u16 = 8559;
+    /// Farmer peer protocol (harvesters connect here).
+    pub const FARMER_P2P: u16 = 8447;
+    /// Harvester RPC.
+    pub const HARVESTER_RPC: u16 = 8560;
+    /// Data layer RPC.
+    pub const DATA_LAYER_RPC: u16 = 8562;
+}
+
+/// An RPC service the harness starts, with the port its HTTPS server listens on.
+#[derive(Clone, Copy)]
+pub struct Service {
+    /// Human name used in messages.
+    pub name: &'static str,
+    /// RPC port.
+    pub port: u16,
+}
+
+/// The simulator's full node (it also serves the simulator-only endpoints).
+pub const FULL_NODE: Service = Service { name: "full node (simulator)", port: port::FULL_NODE_RPC };
+/// The wallet.
+pub const WALLET: Service = Service { name: "wallet", port: port::WALLET_RPC };
+/// The farmer.
+pub const FARMER: Service = Service { name: "farmer", port: port::FARMER_RPC };
+/// The harvester.
+pub const HARVESTER: Service = Service { name: "harvester", port: port::HARVESTER_RPC };
+/// The data layer.
+pub const DATA_LAYER: Service = Service { name: "data layer", port: port::DATA_LAYER_RPC };
+/// Every RPC service, in start order.
+pub const SERVICES: [Service; 5] = [FULL_NODE, WALLET, FARMER, HARVESTER, DATA_LAYER];
+
+/// Paths of one harness directory.
+pub struct Layout {
+    /// The base directory (`.sim/` of the workspace or `CHIA_RPC_SIM_DIR`).
+    pub base: PathBuf,
+    /// Scratch directory of the current run, wiped by every `sim up`.
+    pub run: PathBuf,
+    /// `CHIA_ROOT` of the simulator.
+    pub chia_root: PathBuf,
+    /// Logs of the commands the harness ran.
+    pub logs: PathBuf,
+    /// The environment file the live tests read.
+    pub env_file: PathBuf,
+    /// What `sim up` recorded for `sim down`: venv, namespace identity.
+    pub state_file: PathBuf,
+    /// PIDs recorded by `sim up`, one line each.
+    pub pids_file: PathBuf,
+    /// The key's words (mode 0600).
+    pub mnemonic_file: PathBuf,
+}
+
+impl Layout {
+    /// The layout under `CHIA_RPC_SIM_DIR`, or under `<workspace>/.sim`.
+    pub fn from_env() -> Result<Self, String> {
+        let base = match std::env::var_os("CHIA_RPC_SIM_DIR") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => crate::workspace_root().join(".sim"),
+        };
+        let base = if base.is_absolute() {
+            base
+        } else {
+            std::env::current_dir()
+                .map_err(|err| format!("cannot resolve {}: {err}", base.display()))?
+                .join(base)
+        };
+        Ok(Self::new(base))
+    }
+
+    /// The layout under `base`.
+    pub fn new(base: PathBuf) -> Self {
+        let run = base.join("run");
+        Self {
+            chia_root: run.join("sim").join("main"),
+            logs: run.join("logs"),
+            env_file: base.join("sim.env"),
+            state_file: run.join("harness.state"),
+            pids_file: run.join("harness.pids"),
+            mnemonic_file: run.join("mnemonic"),
+            run,
+            base,
+        }
+    }
+
+    /// The cached virtual environment for one chia-blockchain version.
+    pub fn venv(&self, version: &str) -> PathBuf {
+        self.base.join(format!("venv-{version}"))
+    }
+
+    /// Environment that isolates every chia command in the run directory.
+    pub fn chia_env(&self, venv: &Path) -> Vec<(String, OsString)> {
+        let mut path = OsString::from(venv.join("bin"));
+        if let Some(rest) = std::env::var_os("PATH") {
+            path.push(":");
+            path.push(rest);
+        }
+        vec![
+            ("HOME".into(), self.run.join("home").into()),
+            ("CHIA_KEYS_ROOT".into(), self.run.join("keys").into()),
+            ("CHIA_SIMULATOR_ROOT".into(), self.run.join("sim").into()),
+            ("CHIA_ROOT".into(), self.chia_root.clone().into()),
+            ("PATH".into(), path),
+        ]
+    }
+
+    /// Directory of the node's TLS material.
+    pub fn ssl(&self) -> PathBuf {
+        self.chia_root.join("config").join("ssl")
+    }
+
+    /// The node's log file, where failing services say why.
+    pub fn debug_log(&self) -> PathBuf {
+        self.chia_root.join("log").join("debug.log")
+    }
+}
+
+/// Reads a `KEY=VALUE` file (missing file: no entries; blank lines and `#` lines skipped).
+pub fn read_kv(path: &Path) -> Vec<(String, String)> {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(key, value)| (key.trim().to_owned(), value.trim().to_owned()))
+        .collect()
+}
+
+/// Looks a key up in entries read by [`read_kv`].
+pub fn lookup<'a>(entries: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// Writes a `KEY=VALUE` file.
+pub fn write_kv(path: &Path, entries: &[(&str, String)]) -> Result<(), String> {
+    let text: String = entries.iter().map(|(key, value)| format!("{key}={value}\n")).collect();
+    fs::write(path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))
+}

@@ -1,0 +1,92 @@
+//! `cargo xtask test [--no-live] [-- <cargo test args>]`: builds everything, starts the
+//! simulator, runs the whole test suite inside its network namespace, and always stops it again.
+
+use std::path::PathBuf;
+
+use crate::sim::{self, Cmd, Layout, NETNS};
+
+const USAGE: &str = "\
+usage: cargo xtask test [--no-live] [-- <extra cargo test arguments>]
+
+  Builds the workspace, starts the simulator (`cargo xtask sim up`), runs
+  `cargo test --workspace --all-features -- --include-ignored` inside its network
+  namespace with CHIA_RPC_LIVE_ENV pointing at sim.env, then stops the simulator
+  (also when the tests fail).
+  --no-live   skip the simulator; plain `cargo test` with CHIA_RPC_NO_LIVE=1
+";
+
+/// Runs `cargo xtask test …`.
+pub fn run(args: &[&str]) -> Result<(), String> {
+    let (ours, extra) = match args.iter().position(|arg| *arg == "--") {
+        Some(split) => (&args[..split], &args[split + 1..]),
+        None => (args, &[][..]),
+    };
+    let live = match ours {
+        [] => true,
+        ["--no-live"] => false,
+        _ => return Err(USAGE.to_owned()),
+    };
+    let cargo = cargo_path()?;
+    let root = crate::workspace_root();
+
+    println!("== building the workspace");
+    Cmd::new(&cargo)
+        .args(["build", "--workspace", "--all-targets", "--all-features"])
+        .current_dir(&root)
+        .run()?;
+
+    let test = Cmd::new(&cargo)
+        .args(["test", "--workspace", "--all-features"])
+        .args(extra)
+        .current_dir(&root);
+    if !live {
+        println!("\n== running the tests without a live node");
+        let status = test.env("CHIA_RPC_NO_LIVE", "1").status()?;
+        return finish(status.code(), None);
+    }
+    // The live tests are `#[ignore]`d so that a plain `cargo test` skips them; run them here.
+    let test = if extra.contains(&"--") { test } else { test.arg("--") }.arg("--include-ignored");
+
+    let layout = Layout::from_env()?;
+    println!("\n== starting the simulator");
+    sim::up_or_clean_up(&layout, &sim::chia_version_from_env()).map_err(|err| {
+        format!("\n*** LIVE TESTS NOT RUN: the simulator did not start ***\n{err}")
+    })?;
+
+    println!("\n== running the tests inside network namespace {NETNS}");
+    let status = test.env("CHIA_RPC_LIVE_ENV", &layout.env_file).in_netns().status();
+
+    println!("\n== stopping the simulator");
+    let stopped = sim::down(&layout);
+    let status = status?;
+    if let Err(err) = &stopped {
+        eprintln!("warning: {err}");
+    }
+    finish(status.code(), stopped.err())
+}
+
+/// Exits with the tests' own status when they failed; fails when only `sim down` did.
+fn finish(code: Option<i32>, down_error: Option<String>) -> Result<(), String> {
+    match code {
+        Some(0) => match down_error {
+            None => {
+                println!("\nall tests passed");
+                Ok(())
+            }
+            Some(err) => Err(format!("tests passed, but stopping the simulator failed: {err}")),
+        },
+        Some(code) => {
+            eprintln!("\ntests FAILED (exit status {code})");
+            std::process::exit(code)
+        }
+        None => Err("cargo test was killed by a signal".to_owned()),
+    }
+}
+
+/// The cargo that runs this task (`CARGO`), else the one on `PATH`.
+fn cargo_path() -> Result<PathBuf, String> {
+    if let Some(cargo) = std::env::var_os("CARGO").filter(|cargo| !cargo.is_empty()) {
+        return Ok(PathBuf::from(cargo));
+    }
+    sim::which("cargo").ok_or_else(|| "cannot find cargo (set CARGO or put it on PATH)".to_owned())
+}
