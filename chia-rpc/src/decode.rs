@@ -39,6 +39,8 @@ struct Envelope {
     #[serde(rename = "structuredError")]
     structured_error: Option<StructuredError>,
     traceback: Option<String>,
+    // Some routes (`set_log_level`) fail with a list of messages and no `error`.
+    errors: Option<Vec<serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +111,7 @@ fn rpc_failure(endpoint: &str, envelope: Envelope) -> Error {
     let message = envelope
         .error
         .or_else(|| structured.as_ref().and_then(|s| s.message.clone()))
+        .or_else(|| envelope.errors.as_deref().map(join_messages))
         .unwrap_or_else(|| "the node gave no reason".to_owned());
     Error::new(ErrorKind::Rpc(RpcFailure {
         endpoint: endpoint.to_owned(),
@@ -118,6 +121,18 @@ fn rpc_failure(endpoint: &str, envelope: Envelope) -> Error {
         data: structured.and_then(|s| s.data),
         traceback: envelope.traceback,
     }))
+}
+
+/// Joins an `errors` list into one message; strings unquoted, anything else as JSON.
+fn join_messages(errors: &[serde_json::Value]) -> String {
+    let texts: Vec<String> = errors
+        .iter()
+        .map(|error| match error {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    texts.join("; ")
 }
 
 /// Writes an ignored-field path the way [`serde_path_to_error`] does: `a.b[2].c`.
@@ -190,6 +205,13 @@ mod tests {
         assert_eq!(failure.code, Some(RpcErrorCode::BlockNotFound));
         assert_eq!(failure.message, "no block");
         assert_eq!(failure.traceback.as_deref(), Some("tb"));
+    }
+
+    #[test]
+    fn a_failure_with_only_an_errors_list_keeps_them() {
+        let body = br#"{"success": false, "errors": ["unknown level: LOUD"], "level": "INFO"}"#;
+        let err = decode_reply::<Reply>("set_log_level", body, Strictness::Lenient).unwrap_err();
+        assert_eq!(err.rpc_failure().unwrap().message, "unknown level: LOUD");
     }
 
     #[test]

@@ -141,3 +141,53 @@ fn strict_refuses_a_field_the_model_does_not_know() {
     assert!(text.contains("surprise"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn call_refuses_a_request_that_does_not_fit_the_model_before_sending() {
+    let output = Command::new(env!("CARGO_BIN_EXE_chia-rpc"))
+        .args(["call", "--root", "/nonexistent-root", "full_node", "get_block"])
+        .arg(r#"{"header_hash": "0x12"}"#)
+        .output()
+        .expect("run chia-rpc call");
+    // The config is read first: a missing root is named.
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("nonexistent-root/config/config.yaml"), "{text}");
+}
+
+/// `chia-rpc call` against the live simulator (run by `cargo xtask test`).
+#[test]
+#[ignore = "needs a running simulator: run `cargo xtask test`"]
+fn call_against_the_live_simulator() {
+    let env_file = std::env::var("CHIA_RPC_LIVE_ENV").expect("CHIA_RPC_LIVE_ENV (cargo xtask test)");
+    let env = std::fs::read_to_string(&env_file).expect("the live env file");
+    let root = env
+        .lines()
+        .find_map(|line| line.strip_prefix("CHIA_ROOT="))
+        .expect("CHIA_ROOT in the live env file");
+    let call = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_chia-rpc"))
+            .args(["call", "--root", root])
+            .args(args)
+            .output()
+            .expect("run chia-rpc call");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.code(), stdout, stderr)
+    };
+    let (code, stdout, stderr) = call(&["full_node", "get_blockchain_state"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let reply: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(reply["success"], true);
+    assert!(reply["blockchain_state"]["peak"]["height"].as_u64().is_some(), "{stdout}");
+
+    // Checked against the model before anything is sent.
+    let (code, _, stderr) = call(&["full_node", "get_block", r#"{"header_hash": "0x12"}"#]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("header_hash"), "{stderr}");
+
+    // A well-formed failure reply exits 3.
+    let unknown = format!(r#"{{"header_hash": "0x{}"}}"#, "ab".repeat(32));
+    let (code, stdout, stderr) = call(&["full_node", "get_block", &unknown]);
+    assert_eq!(code, Some(3), "{stdout}{stderr}");
+}

@@ -48,7 +48,7 @@ pub struct ServiceDef {
     #[serde(default)]
     pub default_port: Option<u16>,
     /// The section of `config.yaml` that holds this service's `rpc_port` and certificates
-    /// (`full_node`; the simulator uses `full_node` too; the crawler uses `seeder`).
+    /// (`full_node`; the simulator uses `full_node` too; the crawler `seeder.crawler`).
     #[serde(default)]
     pub config_key: Option<String>,
     /// The certificate directory under `config/ssl/` (defaults to `config_key`).

@@ -251,3 +251,20 @@ mod behaviour {
         assert_eq!(response.address, address);
     }
 }
+
+#[test]
+fn string_enums_round_trip_and_keep_unknown_values_unless_strict() {
+    use chia_rpc_tests::generated::types::LogLevel;
+    let level: LogLevel = serde_json::from_str("\"INFO\"").unwrap();
+    assert_eq!(level, LogLevel::Info);
+    assert_eq!(serde_json::to_string(&level).unwrap(), "\"INFO\"");
+    let unknown = serde_json::from_str::<LogLevel>("\"TRACE\"");
+    if cfg!(feature = "strict") {
+        let err = unknown.unwrap_err().to_string();
+        assert!(err.contains("TRACE") && err.contains("INFO"), "{err}");
+    } else {
+        let other = unknown.unwrap();
+        assert_eq!(other, LogLevel::Other("TRACE".into()));
+        assert_eq!(serde_json::to_string(&other).unwrap(), "\"TRACE\"");
+    }
+}

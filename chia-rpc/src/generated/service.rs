@@ -80,7 +80,7 @@ impl Service {
     /// The section of `config.yaml` that holds the service's `rpc_port`.
     pub fn config_key(self) -> &'static str {
         match self {
-            Service::Crawler => "seeder",
+            Service::Crawler => "seeder.crawler",
             Service::DataLayer => "data_layer",
             Service::Farmer => "farmer",
             Service::FullNode => "full_node",
@@ -116,6 +116,21 @@ impl Service {
             Service::Simulator => Some(Service::FullNode),
             Service::Solver => None,
             Service::Wallet => None,
+        }
+    }
+
+    /// The routes of the service's own, without those it extends or shares with every
+    /// service.
+    pub fn own_endpoints(self) -> &'static [&'static str] {
+        match self {
+            Service::Crawler => crate::generated::crawler::ENDPOINTS,
+            Service::DataLayer => crate::generated::data_layer::ENDPOINTS,
+            Service::Farmer => crate::generated::farmer::ENDPOINTS,
+            Service::FullNode => crate::generated::full_node::ENDPOINTS,
+            Service::Harvester => crate::generated::harvester::ENDPOINTS,
+            Service::Simulator => crate::generated::simulator::ENDPOINTS,
+            Service::Solver => crate::generated::solver::ENDPOINTS,
+            Service::Wallet => crate::generated::wallet::ENDPOINTS,
         }
     }
 

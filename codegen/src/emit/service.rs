@@ -77,6 +77,10 @@ pub fn emit(ir: &Ir) -> TokenStream {
             }
         }
     });
+    let own = arms(&|s| {
+        let m = &s.module;
+        quote!(crate::generated::#m::ENDPOINTS)
+    });
     let match_self = |arms: Vec<TokenStream>| {
         if arms.is_empty() { quote!(match self {}) } else { quote!(match self { #(#arms)* }) }
     };
@@ -86,6 +90,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let keys = match_self(keys);
     let certs = match_self(certs);
     let extends = match_self(extends);
+    let own = match_self(own);
     quote! {
         #file_doc
 
@@ -128,6 +133,12 @@ pub fn emit(ir: &Ir) -> TokenStream {
             /// The service whose endpoints this one also serves.
             pub fn extends(self) -> Option<Service> {
                 #extends
+            }
+
+            /// The routes of the service's own, without those it extends or shares with every
+            /// service.
+            pub fn own_endpoints(self) -> &'static [&'static str] {
+                #own
             }
 
             /// The service called `name` by Chia.

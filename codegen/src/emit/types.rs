@@ -54,23 +54,60 @@ fn named_type(t: &NamedType) -> TokenStream {
                 }
             }
         }
-        TypeKind::Enum(variants) => {
-            let variants = variants.iter().map(|v| {
-                let doc = docs::outer(&docs::md(&v.doc));
-                let ident = &v.ident;
-                let wire = lit(&v.wire);
-                quote! {
-                    #doc
-                    #[serde(rename = #wire)]
-                    #ident,
+        TypeKind::Enum(variants) => string_enum(t, &doc, variants),
+    }
+}
+
+/// A closed set of strings, open at the edge: a value this version does not know decodes as
+/// `Other` (so a newer node does not break lenient builds) and is refused under `strict`.
+fn string_enum(t: &NamedType, doc: &TokenStream, variants: &[crate::ir::Variant]) -> TokenStream {
+    let name = &t.name;
+    let idents: Vec<_> = variants.iter().map(|v| &v.ident).collect();
+    let wires: Vec<_> = variants.iter().map(|v| lit(&v.wire)).collect();
+    let docs = variants.iter().map(|v| docs::outer(&docs::md(&v.doc)));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#docs #idents,)*
+            /// A value this version does not know, kept as sent (refused under the `strict`
+            /// feature).
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as the node writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::Other(value) => value,
                 }
-            });
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-                pub enum #name {
-                    #(#variants)*
-                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match value.as_str() {
+                    #(#wires => Self::#idents,)*
+                    _ if cfg!(feature = "strict") => {
+                        return Err(serde::de::Error::unknown_variant(&value, &[#(#wires),*]));
+                    }
+                    _ => Self::Other(value),
+                })
             }
         }
     }

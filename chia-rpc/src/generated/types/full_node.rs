@@ -74,71 +74,163 @@ pub struct BlockCountMetrics {
 }
 
 /// What the mempool did with a submitted spend bundle.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MempoolInclusionStatus {
     /// The bundle is in the mempool.
-    #[serde(rename = "SUCCESS")]
     Success,
     /// The bundle is valid but waits (for example for a height or time lock) before it can enter.
-    #[serde(rename = "PENDING")]
     Pending,
     /// The bundle was rejected; `push_tx` reports this as an error instead.
-    #[serde(rename = "FAILED")]
     Failed,
+    /// A value this version does not know, kept as sent (refused under the `strict`
+    /// feature).
+    Other(String),
+}
+
+impl MempoolInclusionStatus {
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Pending => "PENDING",
+            Self::Failed => "FAILED",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for MempoolInclusionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MempoolInclusionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MempoolInclusionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "SUCCESS" => Self::Success,
+                "PENDING" => Self::Pending,
+                "FAILED" => Self::Failed,
+                _ if cfg!(feature = "strict") => {
+                    return Err(
+                        serde::de::Error::unknown_variant(
+                            &value,
+                            &["SUCCESS", "PENDING", "FAILED"],
+                        ),
+                    );
+                }
+                _ => Self::Other(value),
+            },
+        )
+    }
 }
 
 /// Kinds of wallet transactions for which the node knows a typical cost.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SpendType {
     /// A standard XCH payment.
-    #[serde(rename = "send_xch_transaction")]
     SendXchTransaction,
     /// A CAT payment.
-    #[serde(rename = "cat_spend")]
     CatSpend,
     /// Taking an offer.
-    #[serde(rename = "take_offer")]
     TakeOffer,
     /// Cancelling an offer.
-    #[serde(rename = "cancel_offer")]
     CancelOffer,
     /// Assigning a DID to an NFT.
-    #[serde(rename = "nft_set_nft_did")]
     NftSetNftDid,
     /// Transferring or burning an NFT.
-    #[serde(rename = "nft_transfer_nft")]
     NftTransferNft,
     /// Creating a plot NFT.
-    #[serde(rename = "create_new_pool_wallet")]
     CreateNewPoolWallet,
     /// Claiming plot NFT rewards.
-    #[serde(rename = "pw_absorb_rewards")]
     PwAbsorbRewards,
     /// Creating a DID.
-    #[serde(rename = "create_new_did_wallet")]
     CreateNewDidWallet,
+    /// A value this version does not know, kept as sent (refused under the `strict`
+    /// feature).
+    Other(String),
+}
+
+impl SpendType {
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SendXchTransaction => "send_xch_transaction",
+            Self::CatSpend => "cat_spend",
+            Self::TakeOffer => "take_offer",
+            Self::CancelOffer => "cancel_offer",
+            Self::NftSetNftDid => "nft_set_nft_did",
+            Self::NftTransferNft => "nft_transfer_nft",
+            Self::CreateNewPoolWallet => "create_new_pool_wallet",
+            Self::PwAbsorbRewards => "pw_absorb_rewards",
+            Self::CreateNewDidWallet => "create_new_did_wallet",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for SpendType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SpendType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpendType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "send_xch_transaction" => Self::SendXchTransaction,
+                "cat_spend" => Self::CatSpend,
+                "take_offer" => Self::TakeOffer,
+                "cancel_offer" => Self::CancelOffer,
+                "nft_set_nft_did" => Self::NftSetNftDid,
+                "nft_transfer_nft" => Self::NftTransferNft,
+                "create_new_pool_wallet" => Self::CreateNewPoolWallet,
+                "pw_absorb_rewards" => Self::PwAbsorbRewards,
+                "create_new_did_wallet" => Self::CreateNewDidWallet,
+                _ if cfg!(feature = "strict") => {
+                    return Err(
+                        serde::de::Error::unknown_variant(
+                            &value,
+                            &[
+                                "send_xch_transaction",
+                                "cat_spend",
+                                "take_offer",
+                                "cancel_offer",
+                                "nft_set_nft_did",
+                                "nft_transfer_nft",
+                                "create_new_pool_wallet",
+                                "pw_absorb_rewards",
+                                "create_new_did_wallet",
+                            ],
+                        ),
+                    );
+                }
+                _ => Self::Other(value),
+            },
+        )
+    }
 }
 
 /// The consensus constants of the network the node follows.

@@ -54,6 +54,14 @@ impl Service {
         }
     }
 
+    /// The routes of the service's own, without those it extends or shares with every
+    /// service.
+    pub fn own_endpoints(self) -> &'static [&'static str] {
+        match self {
+            Service::FullNode => crate::generated::full_node::ENDPOINTS,
+        }
+    }
+
     /// The service called `name` by Chia.
     pub fn from_name(name: &str) -> Option<Service> {
         match name {

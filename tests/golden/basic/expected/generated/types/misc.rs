@@ -15,51 +15,127 @@ pub struct BlockchainState {
 }
 
 /// A Python logging level.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogLevel {
     /// Everything.
-    #[serde(rename = "DEBUG")]
     Debug,
     /// Informational messages and above.
-    #[serde(rename = "INFO")]
     Info,
     /// Warnings and errors.
-    #[serde(rename = "WARNING")]
     Warning,
+    /// A value this version does not know, kept as sent (refused under the `strict`
+    /// feature).
+    Other(String),
+}
+
+impl LogLevel {
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Debug => "DEBUG",
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for LogLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "DEBUG" => Self::Debug,
+                "INFO" => Self::Info,
+                "WARNING" => Self::Warning,
+                _ if cfg!(feature = "strict") => {
+                    return Err(
+                        serde::de::Error::unknown_variant(
+                            &value,
+                            &["DEBUG", "INFO", "WARNING"],
+                        ),
+                    );
+                }
+                _ => Self::Other(value),
+            },
+        )
+    }
 }
 
 /// What the mempool did with a transaction.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MempoolInclusionStatus {
     /// Added to the mempool.
-    #[serde(rename = "SUCCESS")]
     Success,
     /// Kept until it can be added.
-    #[serde(rename = "PENDING")]
     Pending,
     /// Rejected.
-    #[serde(rename = "FAILED")]
     Failed,
+    /// A value this version does not know, kept as sent (refused under the `strict`
+    /// feature).
+    Other(String),
+}
+
+impl MempoolInclusionStatus {
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Pending => "PENDING",
+            Self::Failed => "FAILED",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for MempoolInclusionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MempoolInclusionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MempoolInclusionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "SUCCESS" => Self::Success,
+                "PENDING" => Self::Pending,
+                "FAILED" => Self::Failed,
+                _ if cfg!(feature = "strict") => {
+                    return Err(
+                        serde::de::Error::unknown_variant(
+                            &value,
+                            &["SUCCESS", "PENDING", "FAILED"],
+                        ),
+                    );
+                }
+                _ => Self::Other(value),
+            },
+        )
+    }
 }

@@ -1,19 +1,4 @@
-//! The live suite: every endpoint in the schema, called with the typed client against a real
-//! chia-blockchain simulator and decoded strictly.
-//!
-//! `cargo xtask test` starts the simulator in a loopback-only network namespace, runs the tests
-//! there with `--include-ignored` and `CHIA_RPC_LIVE_ENV` pointing at the harness's env file.
-//! Run any other way, these tests show as ignored; run with `--include-ignored` but without a
-//! node, they fail.
-
-// Test code: a failed unwrap is a failed test with its reason.
-#![allow(clippy::unwrap_used)]
-
-mod support;
-
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::sync::Mutex;
+//! What the live suite does, in order: each step makes the state the next one needs.
 
 use chia_rpc::decode::Strictness;
 use chia_rpc::full_node::{
@@ -21,90 +6,69 @@ use chia_rpc::full_node::{
     GetCoinRecordsByPuzzleHash, GetCoinRecordsByPuzzleHashes, GetFeeEstimate, GetMempoolItemByTxId,
     GetRecentSignagePointOrEos,
 };
-use chia_rpc::http::HttpsClientBuilder;
 use chia_rpc::shared::GetConnections;
 use chia_rpc::simulator::{FarmBlock, GetAllCoins, ReorgBlocks, RevertBlocks};
-use chia_rpc::types::SpendBundle;
-use chia_rpc::{
-    Address, Bytes32, ChiaConfig, Endpoint, HttpsClient, Result, Service, ServiceClients,
-    Transport, endpoint_names,
-};
+use chia_rpc::types::{MempoolInclusionStatus, SpendBundle};
+use chia_rpc::{Address, Bytes32, Service, ServiceClients, Transport};
 
-/// The settings the harness wrote: `KEY=VALUE` lines.
-fn live_env() -> BTreeMap<String, String> {
-    let path = std::env::var_os("CHIA_RPC_LIVE_ENV").map(PathBuf::from).unwrap_or_else(|| {
-        panic!("the live suite needs a running simulator: run `cargo xtask test` (CHIA_RPC_LIVE_ENV is unset)")
-    });
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|err| panic!("cannot read the live env file {}: {err}", path.display()));
-    text.lines()
-        .filter_map(|line| line.split_once('='))
-        .map(|(key, value)| (key.trim().to_owned(), value.trim().to_owned()))
-        .collect()
-}
+use crate::recorder::Recorder;
 
-/// A transport that records every endpoint it carried successfully, per service.
-struct Recorder {
-    inner: HttpsClient,
-    called: Mutex<BTreeSet<(Service, &'static str)>>,
-}
-
-impl Transport for Recorder {
-    async fn call_on<E: Endpoint>(&self, service: Service, request: &E) -> Result<E::Response> {
-        let response = self.inner.call_on(service, request).await?;
-        self.called.lock().unwrap().insert((service, E::NAME));
-        Ok(response)
+/// The read-only shared routes, and a log level round trip, on every running service.
+pub async fn shared_routes_on_every_service(rpc: &Recorder) {
+    for &service in Service::ALL {
+        if matches!(service, Service::Simulator | Service::Solver) {
+            continue;
+        }
+        let info = on(
+            service,
+            "get_network_info",
+            rpc.call_on(service, &chia_rpc::shared::GetNetworkInfo::new()).await,
+        );
+        assert!(!info.network_name.is_empty());
+        on(service, "get_connections", rpc.call_on(service, &GetConnections::new()).await);
+        let routes = on(
+            service,
+            "get_routes",
+            rpc.call_on(service, &chia_rpc::shared::GetRoutes::new()).await,
+        )
+        .routes;
+        assert!(routes.iter().any(|route| route == "/healthz"), "{service}: {routes:?}");
+        let version = on(
+            service,
+            "get_version",
+            rpc.call_on(service, &chia_rpc::shared::GetVersion::new()).await,
+        );
+        assert!(version.version.starts_with("2."), "{service}: {}", version.version);
+        on(service, "healthz", rpc.call_on(service, &chia_rpc::shared::Healthz::new()).await);
+        let level = on(
+            service,
+            "get_log_level",
+            rpc.call_on(service, &chia_rpc::shared::GetLogLevel::new()).await,
+        );
+        assert!(!level.available_levels.is_empty());
+        let set = on(
+            service,
+            "set_log_level",
+            rpc.call_on(service, &chia_rpc::shared::SetLogLevel::new("DEBUG".to_owned())).await,
+        );
+        assert_eq!(set.level, "DEBUG", "{service}");
+        on(
+            service,
+            "reset_log_level",
+            rpc.call_on(service, &chia_rpc::shared::ResetLogLevel::new()).await,
+        );
     }
-}
-
-fn client(env: &BTreeMap<String, String>) -> (Recorder, ChiaConfig) {
-    let root = env.get("CHIA_ROOT").expect("CHIA_ROOT in the live env");
-    // Config discovery, the per-service certificates and CA + `chia.net` verification are all
-    // the defaults a user gets.
-    let config = ChiaConfig::load(root).expect("the simulator's config.yaml");
-    let inner = HttpsClientBuilder::from_config(&config)
-        .strictness(Strictness::Strict)
-        .build()
-        .expect("client from the simulator's config");
-    (Recorder { inner, called: Mutex::new(BTreeSet::new()) }, config)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs a running simulator: run `cargo xtask test`"]
-async fn every_schema_endpoint_against_the_simulator() {
-    let env = live_env();
-    let (rpc, _config) = client(&env);
-    let address: Address = env
-        .get("CHIA_RPC_WALLET_ADDRESS")
-        .expect("CHIA_RPC_WALLET_ADDRESS in the live env")
-        .parse()
-        .expect("a valid wallet address");
-
-    shared_routes(&rpc).await;
-    let hint = chain_reads(&rpc, &address).await;
-    transaction_flow(&rpc, &address, hint).await;
-    simulator_routes(&rpc, &address).await;
-    // Last: it shuts the harvester down.
-    rpc.harvester().stop_node().await.expect("stop_node on the harvester");
-
-    summarise(&rpc);
-}
-
-async fn shared_routes(rpc: &Recorder) {
     let node = rpc.full_node();
-    let info = node.get_network_info().await.unwrap();
-    assert_eq!(info.network_prefix, "txch");
-    assert!(node.get_version().await.unwrap().version.starts_with("2.7.5"));
-    node.healthz().await.unwrap();
-    let routes = node.get_routes().await.unwrap().routes;
-    assert!(routes.iter().any(|route| route == "/get_blockchain_state"), "{routes:?}");
-    let level = node.get_log_level().await.unwrap();
-    assert!(!level.available_levels.is_empty());
-    node.set_log_level("DEBUG".to_owned()).await.unwrap();
-    assert_eq!(node.get_log_level().await.unwrap().level, "DEBUG");
-    node.reset_log_level().await.unwrap();
+    assert_eq!(node.get_network_info().await.unwrap().network_prefix, "txch");
+}
 
-    // The wallet's peer is the full node: drop it, then dial it again.
+/// Unwraps a call's result, naming the endpoint and service when it failed.
+fn on<T>(service: Service, endpoint: &str, result: chia_rpc::Result<T>) -> T {
+    result.unwrap_or_else(|err| panic!("{endpoint} on {service}: {err}"))
+}
+
+/// The wallet drops its connection to the full node and dials it again.
+pub async fn reconnect_the_wallet(rpc: &Recorder) {
     let wallet = rpc.wallet();
     let peers = wallet.get_connections(GetConnections::new()).await.unwrap().connections;
     let full_node_peer =
@@ -123,7 +87,7 @@ async fn shared_routes(rpc: &Recorder) {
 }
 
 /// Reads of the chain. Returns the hint used for the transaction flow.
-async fn chain_reads(rpc: &Recorder, address: &Address) -> Bytes32 {
+pub async fn chain_reads(rpc: &Recorder, address: &Address) -> Bytes32 {
     let node = rpc.full_node();
     let state = node.get_blockchain_state().await.unwrap().blockchain_state;
     let peak = state.peak.expect("the simulator has a peak");
@@ -195,17 +159,22 @@ async fn chain_reads(rpc: &Recorder, address: &Address) -> Bytes32 {
 }
 
 /// A signed payment from the wallet: pushed, seen in the mempool, farmed, then read back.
-async fn transaction_flow(rpc: &Recorder, address: &Address, hint: Bytes32) {
+pub async fn transaction_flow(rpc: &Recorder, address: &Address, hint: Bytes32) {
     let node = rpc.full_node();
+    // With auto-farming on, the simulator farms every pushed bundle at once; the mempool routes
+    // need it to wait.
+    let sim = rpc.simulator();
+    if sim.get_auto_farming().await.unwrap().auto_farm_enabled {
+        assert!(!sim.set_auto_farming(false).await.unwrap().auto_farm_enabled);
+    }
     let bundle = signed_payment(rpc, address, hint).await;
     let estimate = node
         .get_fee_estimate(GetFeeEstimate::new(vec![60, 120]).spend_bundle(bundle.clone()))
         .await
         .unwrap();
     assert_eq!(estimate.estimates.len(), 2);
-    node.create_block_generator().await.ok();
     let status = node.push_tx(bundle.clone()).await.unwrap().status;
-    assert_eq!(status, chia_rpc::types::MempoolInclusionStatus::Success);
+    assert_eq!(status, MempoolInclusionStatus::Success);
     let tx_ids = node.get_all_mempool_tx_ids().await.unwrap().tx_ids;
     assert_eq!(tx_ids.len(), 1);
     let items = node.get_all_mempool_items().await.unwrap().mempool_items;
@@ -252,7 +221,7 @@ async fn transaction_flow(rpc: &Recorder, address: &Address, hint: Bytes32) {
     assert_eq!(hinted.len(), 1, "the payment's memo hints its coin");
 }
 
-async fn simulator_routes(rpc: &Recorder, address: &Address) {
+pub async fn simulator_routes(rpc: &Recorder, address: &Address) {
     let sim = rpc.simulator();
     let before = sim.get_auto_farming().await.unwrap().auto_farm_enabled;
     let toggled = sim.set_auto_farming(!before).await.unwrap().auto_farm_enabled;
@@ -297,7 +266,8 @@ async fn signed_payment(rpc: &Recorder, address: &Address, hint: Bytes32) -> Spe
         "fee": 10,
     });
     let body = rpc
-        .inner
+        .client(Service::Wallet)
+        .unwrap()
         .call_raw(Service::Wallet, "create_signed_transaction", request.to_string().into_bytes())
         .await
         .unwrap();
@@ -309,44 +279,4 @@ async fn signed_payment(rpc: &Recorder, address: &Address, hint: Bytes32) -> Spe
 
 fn coin_id(coin: &chia_rpc::types::Coin) -> Bytes32 {
     coin.coin_id()
-}
-
-fn summarise(rpc: &Recorder) {
-    let called = rpc.called.lock().unwrap().clone();
-    let shared: BTreeSet<&str> = chia_rpc::shared::ENDPOINTS.iter().copied().collect();
-    let shared_called: BTreeSet<&str> =
-        called.iter().map(|(_, name)| *name).filter(|name| shared.contains(name)).collect();
-    let mut missing = Vec::new();
-    println!(
-        "live shared: {}/{} called, {} strict-decoded",
-        shared_called.len(),
-        shared.len(),
-        shared_called.len()
-    );
-    missing.extend(shared.difference(&shared_called).map(|name| format!("shared {name}")));
-    for (service, own) in [
-        (Service::FullNode, chia_rpc::full_node::ENDPOINTS),
-        (Service::Simulator, chia_rpc::simulator::ENDPOINTS),
-    ] {
-        let done: BTreeSet<&str> = own
-            .iter()
-            .copied()
-            .filter(|name| {
-                called.contains(&(service, name))
-                    || (service == Service::FullNode
-                        && called.contains(&(Service::Simulator, name)))
-            })
-            .collect();
-        println!(
-            "live {service}: {}/{} called, {} strict-decoded",
-            done.len(),
-            own.len(),
-            done.len()
-        );
-        missing.extend(
-            own.iter().filter(|name| !done.contains(*name)).map(|name| format!("{service} {name}")),
-        );
-    }
-    let _ = endpoint_names(Service::FullNode);
-    assert!(missing.is_empty(), "endpoints in the schema the live suite did not call: {missing:?}");
 }

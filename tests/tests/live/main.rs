@@ -1,0 +1,142 @@
+//! The live suite: every endpoint in the schema, called with the typed client against a real
+//! chia-blockchain simulator and decoded strictly.
+//!
+//! `cargo xtask test` starts the simulator in a loopback-only network namespace and runs the
+//! tests there with `--include-ignored` and `CHIA_RPC_LIVE_ENV` pointing at the harness's env
+//! file. Run any other way, the test shows as ignored; run with `--include-ignored` but without a
+//! node, it fails. With `CHIA_RPC_CAPTURE_DIR` set (`cargo xtask capture`), every reply is also
+//! written there as a fixture.
+
+// Test code: a failed unwrap is a failed test with its reason.
+#![allow(clippy::unwrap_used)]
+
+mod recorder;
+mod scenario;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use chia_rpc::http::HttpsClientBuilder;
+use chia_rpc::{Address, ChiaConfig, HttpsClient, Service};
+use recorder::{Capture, Recorder};
+
+/// The settings the harness wrote: `KEY=VALUE` lines.
+fn live_env() -> BTreeMap<String, String> {
+    let path = std::env::var_os("CHIA_RPC_LIVE_ENV").map(PathBuf::from).unwrap_or_else(|| {
+        panic!(
+            "the live suite needs a running simulator: run `cargo xtask test` \
+             (CHIA_RPC_LIVE_ENV is unset)"
+        )
+    });
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read the live env file {}: {err}", path.display()));
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(key, value)| (key.trim().to_owned(), value.trim().to_owned()))
+        .collect()
+}
+
+fn setting<'a>(env: &'a BTreeMap<String, String>, key: &str) -> &'a str {
+    env.get(key).unwrap_or_else(|| panic!("{key} is missing from the live env file"))
+}
+
+/// The defaults a user gets: config discovery, per-service certificates, the private CA and the
+/// name `chia.net` verified.
+fn client_for_root(root: &str) -> HttpsClient {
+    let config = ChiaConfig::load(root)
+        .unwrap_or_else(|err| panic!("reading the config under {root}: {err}"));
+    HttpsClientBuilder::from_config(&config)
+        .build()
+        .unwrap_or_else(|err| panic!("a client from the config under {root}: {err}"))
+}
+
+fn recorder(env: &BTreeMap<String, String>) -> Recorder {
+    let main = client_for_root(setting(env, "CHIA_ROOT"));
+    // The crawler runs from a root of its own, with its own CA.
+    let crawler = client_for_root(setting(env, "CHIA_RPC_CRAWLER_ROOT"));
+    let mut clients: BTreeMap<Service, HttpsClient> =
+        Service::ALL.iter().map(|&service| (service, main.clone())).collect();
+    clients.insert(Service::Crawler, crawler);
+    let capture = std::env::var_os("CHIA_RPC_CAPTURE_DIR").map(|dir| Capture {
+        dir: PathBuf::from(dir),
+        redactions: vec![
+            (setting(env, "CHIA_ROOT").to_owned(), "<chia_root>"),
+            (setting(env, "CHIA_RPC_CRAWLER_ROOT").to_owned(), "<crawler_root>"),
+        ],
+    });
+    Recorder { clients, called: Mutex::new(BTreeSet::new()), capture }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a running simulator: run `cargo xtask test`"]
+async fn every_schema_endpoint_against_the_simulator() {
+    let env = live_env();
+    let rpc = recorder(&env);
+    let address: Address =
+        setting(&env, "CHIA_RPC_WALLET_ADDRESS").parse().expect("a valid wallet address");
+
+    scenario::shared_routes_on_every_service(&rpc).await;
+    scenario::reconnect_the_wallet(&rpc).await;
+    let hint = scenario::chain_reads(&rpc, &address).await;
+    scenario::transaction_flow(&rpc, &address, hint).await;
+    scenario::simulator_routes(&rpc, &address).await;
+    // Last: it shuts the harvester down.
+    rpc.harvester().stop_node().await.expect("stop_node on the harvester");
+
+    let unexplained = summarise(&rpc.called());
+    assert!(
+        unexplained.is_empty(),
+        "endpoints in the schema that the live suite neither called nor explained: {unexplained:?}"
+    );
+}
+
+use chia_rpc::ServiceClients;
+
+/// Shared routes the suite does not call on some services, and why.
+fn not_exercised(service: Service, endpoint: &str) -> Option<&'static str> {
+    match (service, endpoint) {
+        (_, "stop_node") if service != Service::Harvester => {
+            Some("stops the service the rest of the suite needs (called on the harvester, last)")
+        }
+        (Service::Wallet, "open_connection" | "close_connection") => None,
+        (_, "open_connection" | "close_connection") => Some(
+            "its peers redial on their own, so a connection can only be reopened from the \
+             wallet (called there)",
+        ),
+        _ => None,
+    }
+}
+
+/// Prints one line per service and the endpoints left out with their reasons; returns the
+/// endpoints left out without a reason.
+fn summarise(called: &BTreeSet<(Service, &'static str)>) -> Vec<String> {
+    let shared = chia_rpc::shared::ENDPOINTS;
+    let mut explained = Vec::new();
+    let mut unexplained = Vec::new();
+    for &service in Service::ALL {
+        // The simulator answers the shared routes on the full node's port: counted there.
+        let mut endpoints: Vec<&str> = service.own_endpoints().to_vec();
+        if service != Service::Simulator && service != Service::Solver {
+            endpoints.extend(shared);
+        }
+        let done = endpoints.iter().filter(|name| called.contains(&(service, **name))).count();
+        println!(
+            "live {service}: {done}/{} called, {done} strict-decoded ({} own endpoints in the schema)",
+            endpoints.len(),
+            service.own_endpoints().len()
+        );
+        for name in endpoints.iter().filter(|name| !called.contains(&(service, **name))) {
+            match not_exercised(service, name) {
+                Some(reason) => explained.push(format!("  {service} {name}: {reason}")),
+                None => unexplained.push(format!("{service} {name}")),
+            }
+        }
+    }
+    let solver = Service::Solver;
+    println!("live {solver}: not started by the harness (no solver runs on a simulator)");
+    if !explained.is_empty() {
+        println!("not exercised on a simulator:\n{}", explained.join("\n"));
+    }
+    unexplained
+}
