@@ -30,20 +30,11 @@ pub struct SourceFile {
 
 /// Every `*.yaml` under `dir`, recursively, sorted by path.
 pub fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    // A missing schema directory is an error, not an empty schema.
+    std::fs::read_dir(dir)?;
+    let mut files = crate::list_files(dir)?;
+    files.retain(|path| path.extension().is_some_and(|e| e == "yaml"));
+    Ok(files)
 }
 
 /// `path` relative to `root`, with `/` separators.
