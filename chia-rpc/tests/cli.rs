@@ -159,7 +159,8 @@ fn call_refuses_a_request_that_does_not_fit_the_model_before_sending() {
 #[test]
 #[ignore = "needs a running simulator: run `cargo xtask test`"]
 fn call_against_the_live_simulator() {
-    let env_file = std::env::var("CHIA_RPC_LIVE_ENV").expect("CHIA_RPC_LIVE_ENV (cargo xtask test)");
+    let env_file =
+        std::env::var("CHIA_RPC_LIVE_ENV").expect("CHIA_RPC_LIVE_ENV (cargo xtask test)");
     let env = std::fs::read_to_string(&env_file).expect("the live env file");
     let root = env
         .lines()

@@ -1,5 +1,6 @@
 //! Developer tasks of the chia-rpc workspace; run as `cargo xtask <task>`.
 
+mod capture;
 mod codegen;
 mod drift;
 mod sim;
@@ -13,9 +14,11 @@ usage: cargo xtask <task>
 
 tasks:
   codegen [--check]          regenerate bindings and docs from schema/ (--check: fail if stale)
-  sim up|down|status         start, stop or inspect the local Chia simulator
+  sim up [--chia-version V]|down|status
+                             start, stop or inspect the local Chia simulator
   test [--no-live]           run every test, the live suite against a real simulator included
-  drift --chia <venv|version> [--json FILE]
+  capture [--chia-version V] re-record tests/fixtures/chia-<V>/ from a fresh simulator
+  drift --chia <venv|version> [--json FILE] [--schema DIR]
                              compare schema/ with an installed chia-blockchain
 ";
 
@@ -26,6 +29,7 @@ fn main() -> ExitCode {
         ["codegen", rest @ ..] => codegen::run(rest),
         ["sim", rest @ ..] => sim::run(rest),
         ["test", rest @ ..] => test_cmd::run(rest),
+        ["capture", rest @ ..] => capture::run(rest),
         ["drift", rest @ ..] => drift::run(rest),
         _ => Err(USAGE.to_owned()),
     };

@@ -1,8 +1,12 @@
 //! `cargo xtask sim up|down|status`: a real Chia simulator (full node, wallet, farmer, harvester,
-//! data layer) on fixed ports, inside a network namespace that only has a loopback interface.
+//! data layer, and a crawler in a root of its own) on fixed ports, inside a network namespace
+//! that only has a loopback interface.
 //!
-//! `up` writes `<base>/sim.env`, the file the live tests read (`CHIA_RPC_LIVE_ENV`).
+//! `up` writes `<base>/sim.env`, the file the live tests read (`CHIA_RPC_LIVE_ENV`). `down`
+//! ends by proving that nothing escaped: no socket of ours in the host's namespace, no process
+//! of ours left (see [`escape`]).
 
+pub mod escape;
 mod layout;
 mod procs;
 mod rpc;
@@ -17,7 +21,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use layout::{DATA_LAYER, FARMER, FULL_NODE, HARVESTER, SERVICES, WALLET, lookup, port, read_kv};
+use layout::{
+    CRAWLER, DATA_LAYER, FARMER, FULL_NODE, HARVESTER, SERVICES, WALLET, lookup, port, read_kv,
+};
 pub use layout::{Layout, NETNS};
 pub use shell::{Cmd, which};
 
@@ -26,7 +32,8 @@ usage: cargo xtask sim <command>
 
 commands:
   up [--chia-version V]   start a fresh simulator (stops a previous one first) and write sim.env
-  down                    stop everything `up` started and delete the network namespace
+  down                    stop everything `up` started, delete the network namespace, and
+                          check that nothing listens outside it and no process is left
   status                  show what runs, its ports and the health of each service
 
 environment:
@@ -56,7 +63,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             };
             up_or_clean_up(&layout, &version)
         }
-        ["down"] => down(&layout),
+        // `down` only reports what the escape checks find; `cargo xtask test` fails on it.
+        ["down"] => down(&layout).map(drop),
         ["status"] => status(&layout),
         _ => Err(USAGE.to_owned()),
     }
@@ -84,6 +92,33 @@ pub fn up_or_clean_up(layout: &Layout, version: &str) -> Result<(), String> {
         eprintln!("sim down after the failure also failed: {down_err}");
     }
     Err(format!("sim up failed: {err}"))
+}
+
+/// Runs `body` against a fresh simulator: `up`, the check that nothing of it listens in the
+/// host's namespace, `body`, and then always `down` with its checks. Returns what `body`
+/// returned and every problem the checks (or the stop) found; fails only when the simulator
+/// could not be started or leaked a listener right away (it is stopped again then).
+pub fn with_simulator<T>(
+    layout: &Layout,
+    version: &str,
+    body: impl FnOnce() -> T,
+) -> Result<(T, Vec<String>), String> {
+    up_or_clean_up(layout, version)?;
+    println!();
+    if let Err(found) = escape::check_host(layout) {
+        println!("\nstopping the simulator: it listens outside its namespace");
+        if let Err(err) = down(layout) {
+            eprintln!("sim down also failed: {err}");
+        }
+        return Err(found);
+    }
+    let output = body();
+    println!("\n== stopping the simulator");
+    let problems = match down(layout) {
+        Ok(stopped) => stopped.problems,
+        Err(err) => vec![err],
+    };
+    Ok((output, problems))
 }
 
 /// Prints each step with the time since the start, and a summary at the end.
@@ -195,6 +230,7 @@ fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
         .arg("-c")
         .arg("from chia.util.keychain import generate_mnemonic; print(generate_mnemonic())")
         .envs(&env)
+        .current_dir(&layout.run)
         .in_netns()
         .timeout(Duration::from_secs(120))
         .output()?;
@@ -210,6 +246,7 @@ fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
         .args(["dev", "sim", "create", "--mnemonic"])
         .hidden_arg(&words, "<mnemonic>")
         .envs(&env)
+        .current_dir(&layout.run)
         .in_netns()
         .timeout(Duration::from_secs(600))
         .log(&create_log)
@@ -221,11 +258,13 @@ fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
     Cmd::new(&chia)
         .args(["stop", "-d", "all"])
         .envs(&env)
+        .current_dir(&layout.run)
         .in_netns()
         .timeout(Duration::from_secs(120))
         .log(&layout.logs.join("stop.log"))
         .run()?;
-    rpc::wait_for(layout, "services of `chia dev sim create` to exit", wait, || {
+    let log = layout.debug_log();
+    rpc::wait_for(&log, "services of `chia dev sim create` to exit", wait, || {
         Ok(procs::listeners().is_empty().then_some(()))
     })?;
 
@@ -234,25 +273,28 @@ fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
 
     clock.step("chia start simulator wallet");
     start(layout, &chia, &env, &["simulator", "wallet"])?;
-    rpc::wait_healthy(layout, FULL_NODE, wait)?;
-    rpc::wait_healthy(layout, WALLET, wait)?;
+    rpc::wait_healthy(layout, FULL_NODE, wait, || Ok(()))?;
+    rpc::wait_healthy(layout, WALLET, wait, || Ok(()))?;
 
     clock.step("wallet sync");
-    rpc::wait_for(layout, "wallet sync (get_sync_status)", wait, || {
-        let reply = rpc::call(layout, WALLET.port, "get_sync_status", &json!({}), true)?;
+    rpc::wait_for(&log, "wallet sync (get_sync_status)", wait, || {
+        let reply = rpc::call(layout, WALLET, "get_sync_status", &json!({}), true)?;
         Ok((reply.get("synced") == Some(&Value::Bool(true))).then_some(()))
     })?;
 
     clock.step("chia start farmer-only harvester data");
     start(layout, &chia, &env, &["farmer-only", "harvester", "data"])?;
     for service in [FARMER, HARVESTER, DATA_LAYER] {
-        rpc::wait_healthy(layout, service, wait)?;
+        rpc::wait_healthy(layout, service, wait, || Ok(()))?;
     }
+
+    clock.step("crawler in its own root (chia init, config, chia_crawler)");
+    let crawler = start_crawler(layout, &venv, &python)?;
 
     clock.step("funding the wallet");
     let reply = rpc::call(
         layout,
-        WALLET.port,
+        WALLET,
         "get_next_address",
         &json!({"wallet_id": 1, "new_address": false}),
         false,
@@ -264,23 +306,33 @@ fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
         .to_owned();
     rpc::call(
         layout,
-        FULL_NODE.port,
+        FULL_NODE,
         "farm_block",
         &json!({"address": address, "blocks": 3, "guarantee_tx_block": true}),
         false,
     )?;
-    let balance = rpc::wait_for(layout, "a confirmed wallet balance > 0", wait, || {
+    let balance = rpc::wait_for(&log, "a confirmed wallet balance > 0", wait, || {
         let reply =
-            rpc::call(layout, WALLET.port, "get_wallet_balance", &json!({"wallet_id": 1}), true)?;
+            rpc::call(layout, WALLET, "get_wallet_balance", &json!({"wallet_id": 1}), true)?;
         let balance = reply.pointer("/wallet_balance/confirmed_wallet_balance").cloned();
         Ok(balance.filter(positive))
     })?;
     println!("confirmed balance: {} mojos", display_amount(&balance));
-    let reply = rpc::call(layout, WALLET.port, "get_logged_in_fingerprint", &json!({}), false)?;
+    let reply = rpc::call(layout, WALLET, "get_logged_in_fingerprint", &json!({}), false)?;
     let fingerprint = reply
         .get("fingerprint")
         .and_then(Value::as_u64)
         .ok_or("get_logged_in_fingerprint returned no fingerprint")?;
+
+    clock.step("crawler RPC");
+    rpc::wait_healthy(layout, CRAWLER, wait, || crawler_alive(layout, crawler))?;
+    // Whether it has reached the local node yet does not matter to the harness; just show it.
+    match rpc::call(layout, CRAWLER, "get_peer_counts", &json!({}), false) {
+        Ok(reply) => {
+            println!("crawler peer counts: {}", reply.get("peer_counts").unwrap_or(&reply))
+        }
+        Err(err) => println!("note: {err}"),
+    }
 
     clock.step("recording PIDs and writing sim.env");
     let recorded = record_pids(layout)?;
@@ -298,6 +350,8 @@ fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
             ("CHIA_RPC_FARMER_PORT", port::FARMER_RPC.to_string()),
             ("CHIA_RPC_HARVESTER_PORT", port::HARVESTER_RPC.to_string()),
             ("CHIA_RPC_DATA_LAYER_PORT", port::DATA_LAYER_RPC.to_string()),
+            ("CHIA_RPC_CRAWLER_ROOT", layout.crawler_root.display().to_string()),
+            ("CHIA_RPC_CRAWLER_PORT", port::CRAWLER_RPC.to_string()),
             ("CHIA_RPC_WALLET_FINGERPRINT", fingerprint.to_string()),
             ("CHIA_RPC_WALLET_ADDRESS", address),
             ("CHIA_RPC_PIDS", pids.join(",")),
@@ -351,6 +405,7 @@ fn start(
         .arg("start")
         .args(groups)
         .envs(env)
+        .current_dir(&layout.run)
         .in_netns()
         .timeout(Duration::from_secs(180))
         .log(&layout.logs.join("start.log"))
@@ -413,14 +468,133 @@ fn rewrite_config(
         .arg(&config)
         .args(ports.map(|port| port.to_string()))
         .envs(env)
+        .current_dir(&layout.run)
         .in_netns()
         .timeout(Duration::from_secs(60))
         .run()
 }
 
-/// Stops what `up` started: `chia stop -d all`, then the recorded PIDs still alive, then the
-/// namespace. Succeeds when nothing runs.
-pub fn down(layout: &Layout) -> Result<(), String> {
+/// Python (with the venv's PyYAML) script that confines the crawler's root: the simulator's
+/// network and constants, its own peer port, a database in its root, no daemon, and a single
+/// peer to crawl, the local node.
+const CRAWLER_CONFIG: &str = r#"
+import sys, yaml
+path, node_path, db = sys.argv[1:4]
+p2p, node_p2p, rpc, daemon = map(int, sys.argv[4:8])
+with open(node_path) as f:
+    node = yaml.safe_load(f)
+with open(path) as f:
+    cfg = yaml.safe_load(f)
+network = node["selected_network"]
+overrides = node["network_overrides"]
+cfg["selected_network"] = network
+cfg["network_overrides"] = overrides
+for section in cfg.values():
+    if isinstance(section, dict) and "selected_network" in section:
+        section["selected_network"] = network
+        section["network_overrides"] = overrides
+cfg["daemon_port"] = daemon
+cfg["ui"]["daemon_port"] = daemon
+cfg["seeder"].update(
+    port=p2p,
+    other_peers_port=node_p2p,
+    crawler_db_path=db,
+    bootstrap_peers=["127.0.0.1"],
+    static_peers=[],
+    minimum_height=0,
+)
+cfg["seeder"]["crawler"].update(start_rpc_server=True, rpc_port=rpc)
+with open(path, "w") as f:
+    yaml.safe_dump(cfg, f, sort_keys=False)
+"#;
+
+/// Creates the crawler's root (`chia init`), confines its config and starts `chia_crawler` in
+/// the background; returns its PID. It is not under the daemon: `down` stops it by PID.
+fn start_crawler(layout: &Layout, venv: &Path, python: &Path) -> Result<u32, String> {
+    let env = layout.crawler_env(venv);
+    let keys = layout.run.join("crawler-keys");
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&keys)
+        .map_err(|err| format!("cannot create {}: {err}", keys.display()))?;
+    Cmd::new(venv.join("bin").join("chia"))
+        .arg("init")
+        .envs(&env)
+        .current_dir(&layout.run)
+        .in_netns()
+        .timeout(Duration::from_secs(300))
+        .log(&layout.logs.join("crawler-init.log"))
+        .run()?;
+    let config = layout.crawler_root.join("config").join("config.yaml");
+    let node_config = layout.chia_root.join("config").join("config.yaml");
+    let ports = [port::CRAWLER_P2P, port::FULL_NODE_P2P, port::CRAWLER_RPC, port::CRAWLER_DAEMON];
+    Cmd::new(python)
+        .arg("-c")
+        .hidden_arg(CRAWLER_CONFIG, "<crawler config script>")
+        .arg(&config)
+        .arg(&node_config)
+        .arg(layout.crawler_root.join("crawler.db"))
+        .args(ports.map(|port| port.to_string()))
+        .envs(&env)
+        .current_dir(&layout.run)
+        .in_netns()
+        .timeout(Duration::from_secs(60))
+        .run()?;
+    let pid = Cmd::new(venv.join("bin").join("chia_crawler"))
+        .envs(&env)
+        .current_dir(&layout.run)
+        .in_netns()
+        .log(&layout.crawler_output())
+        .spawn_detached()?;
+    fs::write(&layout.crawler_pid_file, format!("{pid}\n"))
+        .map_err(|err| format!("cannot write {}: {err}", layout.crawler_pid_file.display()))?;
+    procs::record(&layout.pids_file, [pid])?;
+    println!("crawler: pid {pid}, output in {}", layout.crawler_output().display());
+    Ok(pid)
+}
+
+/// Fails, quoting the crawler's output, once its process is gone.
+fn crawler_alive(layout: &Layout, pid: u32) -> Result<(), String> {
+    if procs::alive(pid) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the crawler (pid {pid}) exited\n{}",
+            shell::tail_of(&layout.crawler_output(), 20)
+        ))
+    }
+}
+
+/// The crawler's PID, if `up` recorded one.
+fn crawler_pid(layout: &Layout) -> Option<u32> {
+    procs::recorded(&layout.crawler_pid_file).into_iter().next()
+}
+
+/// What the escape checks of [`down`] found; `problems` is empty when nothing escaped.
+pub struct Stopped {
+    /// One report per failed check: a listener of ours in the host's namespace before the
+    /// stop, or a process of ours left after it.
+    pub problems: Vec<String>,
+}
+
+/// Stops what `up` started: the crawler (SIGTERM), `chia stop -d all`, then the recorded PIDs
+/// still alive, then the namespace. Succeeds when nothing runs any more; the escape checks
+/// (host listeners before, leftover processes after) are printed and returned, not failed on.
+pub fn down(layout: &Layout) -> Result<Stopped, String> {
+    let mut problems = Vec::new();
+    if let Err(found) = escape::check_host(layout) {
+        problems.push(found);
+    }
+    let stopped = stop(layout);
+    if let Err(found) = escape::check_left(layout) {
+        problems.push(found);
+    }
+    stopped.map(|()| Stopped { problems })
+}
+
+/// The stopping part of [`down`].
+fn stop(layout: &Layout) -> Result<(), String> {
     let mut clock = Clock::start();
     let state = read_kv(&layout.state_file);
     let netns = procs::netns_exists();
@@ -434,6 +608,8 @@ pub fn down(layout: &Layout) -> Result<(), String> {
 
     let mut pids = procs::recorded(&layout.pids_file);
     pids.extend(procs::chia_pid_files(&layout.chia_root));
+    let crawler = crawler_pid(layout);
+    pids.extend(crawler);
     let env_entries = read_kv(&layout.env_file);
     if let Some(list) = lookup(&env_entries, "CHIA_RPC_PIDS") {
         pids.extend(list.split(',').filter_map(|pid| pid.trim().parse::<u32>().ok()));
@@ -452,6 +628,31 @@ pub fn down(layout: &Layout) -> Result<(), String> {
         return Ok(());
     }
 
+    // The crawler is not under the daemon: it gets its SIGTERM first, and SIGKILL if it is
+    // still alive 10 s later (while `chia stop` stops the rest).
+    let mut crawler_termed = None;
+    if let Some(pid) = crawler.filter(|pid| running.contains(pid)) {
+        clock.step("stopping the crawler");
+        match procs::signal(pid, "TERM") {
+            Ok(()) => crawler_termed = Some((pid, Instant::now())),
+            Err(err) => println!("warning: {err}"),
+        }
+    }
+    let crawler_killed = std::cell::Cell::new(false);
+    let kill_slow_crawler = || {
+        if let Some((pid, since)) = crawler_termed
+            && !crawler_killed.get()
+            && ours(&pid)
+            && since.elapsed() >= Duration::from_secs(10)
+        {
+            crawler_killed.set(true);
+            println!("crawler (pid {pid}) still alive 10s after SIGTERM: sending SIGKILL");
+            if let Err(err) = procs::signal(pid, "KILL") {
+                println!("warning: {err}");
+            }
+        }
+    };
+
     clock.step("chia stop -d all");
     let venv = lookup(&state, "VENV").map(PathBuf::from);
     // Before the ports are pinned, the daemon listens on a random port: look for it by name.
@@ -466,6 +667,7 @@ pub fn down(layout: &Layout) -> Result<(), String> {
             let stopped = Cmd::new(venv.join("bin").join("chia"))
                 .args(["stop", "-d", "all"])
                 .envs(&layout.chia_env(&venv))
+                .current_dir(&layout.run)
                 .in_netns()
                 .timeout(Duration::from_secs(90))
                 .log(&log)
@@ -481,6 +683,7 @@ pub fn down(layout: &Layout) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     let still = |pids: &[u32]| pids.iter().copied().filter(|pid| ours(pid)).collect::<Vec<_>>();
     while !still(&running).is_empty() && Instant::now() < deadline {
+        kill_slow_crawler();
         std::thread::sleep(Duration::from_millis(250));
     }
     for (signal, grace) in [("TERM", 10), ("KILL", 5)] {
@@ -547,15 +750,21 @@ pub fn status(layout: &Layout) -> Result<(), String> {
         println!("sim.env: absent (sim up has not finished)");
     } else {
         println!("sim.env: {}", layout.env_file.display());
-        for key in
-            ["CHIA_RPC_CHIA_VERSION", "CHIA_ROOT", "CHIA_RPC_WALLET_FINGERPRINT", "CHIA_RPC_PIDS"]
-        {
+        for key in [
+            "CHIA_RPC_CHIA_VERSION",
+            "CHIA_ROOT",
+            "CHIA_RPC_CRAWLER_ROOT",
+            "CHIA_RPC_WALLET_FINGERPRINT",
+            "CHIA_RPC_PIDS",
+        ] {
             println!("  {key}={}", lookup(&env_entries, key).unwrap_or("?"));
         }
     }
     println!("processes:");
+    let crawler = crawler_pid(layout);
     for pid in procs::netns_pids() {
-        println!("  {pid:>7}  {}", procs::name(pid));
+        let note = if crawler == Some(pid) { "  (crawler, not under the daemon)" } else { "" };
+        println!("  {pid:>7}  {}{note}", procs::name(pid));
     }
     let listeners = procs::listeners();
     println!("services:");
@@ -566,14 +775,14 @@ pub fn status(layout: &Layout) -> Result<(), String> {
         port::DAEMON,
         if daemon_up { "listening" } else { "down" }
     );
-    let have_certs = layout.ssl().join("ca").join("private_ca.crt").exists();
     for service in SERVICES {
+        let have_certs = layout.tls(service.root).ca.exists();
         let health = if !listeners.iter().any(|l| l.port == service.port) {
             "down".to_owned()
         } else if !have_certs {
             "listening (no certificates to check healthz)".to_owned()
         } else {
-            match rpc::healthz(layout, service.port) {
+            match rpc::healthz(layout, service) {
                 Ok(()) => "healthy".to_owned(),
                 Err(err) => {
                     format!("listening, healthz failed: {}", err.lines().last().unwrap_or(""))

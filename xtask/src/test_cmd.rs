@@ -1,5 +1,6 @@
 //! `cargo xtask test [--no-live] [-- <cargo test args>]`: builds everything, starts the
-//! simulator, runs the whole test suite inside its network namespace, and always stops it again.
+//! simulator, runs the whole test suite inside its network namespace, and always stops it again;
+//! fails when the simulator listened outside its namespace or left a process behind.
 
 use std::path::PathBuf;
 
@@ -11,7 +12,9 @@ usage: cargo xtask test [--no-live] [-- <extra cargo test arguments>]
   Builds the workspace, starts the simulator (`cargo xtask sim up`), runs
   `cargo test --workspace --all-features -- --include-ignored` inside its network
   namespace with CHIA_RPC_LIVE_ENV pointing at sim.env, then stops the simulator
-  (also when the tests fail).
+  (also when the tests fail). Fails as well when, right after the start or right
+  before the stop, a socket of the simulator listens in the host's namespace, or
+  when a process of it is left after the stop.
   --no-live   skip the simulator; plain `cargo test` with CHIA_RPC_NO_LIVE=1
 ";
 
@@ -42,49 +45,48 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     if !live {
         println!("\n== running the tests without a live node");
         let status = test.env("CHIA_RPC_NO_LIVE", "1").status()?;
-        return finish(status.code(), None);
+        return finish(status.code(), &[]);
     }
     // The live tests are `#[ignore]`d so that a plain `cargo test` skips them; run them here.
     let test = if extra.contains(&"--") { test } else { test.arg("--") }.arg("--include-ignored");
 
     let layout = Layout::from_env()?;
     println!("\n== starting the simulator");
-    sim::up_or_clean_up(&layout, &sim::chia_version_from_env()).map_err(|err| {
-        format!("\n*** LIVE TESTS NOT RUN: the simulator did not start ***\n{err}")
+    let (status, problems) = sim::with_simulator(&layout, &sim::chia_version_from_env(), || {
+        println!("\n== running the tests inside network namespace {NETNS}");
+        test.env("CHIA_RPC_LIVE_ENV", &layout.env_file).in_netns().status()
+    })
+    .map_err(|err| {
+        format!("\n*** LIVE TESTS NOT RUN: the simulator did not start cleanly ***\n{err}")
     })?;
-
-    println!("\n== running the tests inside network namespace {NETNS}");
-    let status = test.env("CHIA_RPC_LIVE_ENV", &layout.env_file).in_netns().status();
-
-    println!("\n== stopping the simulator");
-    let stopped = sim::down(&layout);
-    let status = status?;
-    if let Err(err) = &stopped {
-        eprintln!("warning: {err}");
-    }
-    finish(status.code(), stopped.err())
+    finish(status?.code(), &problems)
 }
 
-/// Exits with the tests' own status when they failed; fails when only `sim down` did.
-fn finish(code: Option<i32>, down_error: Option<String>) -> Result<(), String> {
+/// Exits with the tests' own status when they failed; fails when only the simulator's stop or
+/// its escape checks did.
+pub fn finish(code: Option<i32>, problems: &[String]) -> Result<(), String> {
+    let problems = problems.join("\n");
     match code {
-        Some(0) => match down_error {
-            None => {
-                println!("\nall tests passed");
-                Ok(())
-            }
-            Some(err) => Err(format!("tests passed, but stopping the simulator failed: {err}")),
-        },
+        Some(0) if problems.is_empty() => {
+            println!("\nall tests passed");
+            Ok(())
+        }
+        Some(0) => {
+            Err(format!("\ntests passed, but the simulator did not stay contained:\n{problems}"))
+        }
         Some(code) => {
+            if !problems.is_empty() {
+                eprintln!("\nthe simulator did not stay contained either:\n{problems}");
+            }
             eprintln!("\ntests FAILED (exit status {code})");
             std::process::exit(code)
         }
-        None => Err("cargo test was killed by a signal".to_owned()),
+        None => Err(format!("cargo test was killed by a signal\n{problems}")),
     }
 }
 
 /// The cargo that runs this task (`CARGO`), else the one on `PATH`.
-fn cargo_path() -> Result<PathBuf, String> {
+pub fn cargo_path() -> Result<PathBuf, String> {
     if let Some(cargo) = std::env::var_os("CARGO").filter(|cargo| !cargo.is_empty()) {
         return Ok(PathBuf::from(cargo));
     }

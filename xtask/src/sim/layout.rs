@@ -29,6 +29,32 @@ pub mod port {
     pub const HARVESTER_RPC: u16 = 8560;
     /// Data layer RPC.
     pub const DATA_LAYER_RPC: u16 = 8562;
+    /// Crawler RPC.
+    pub const CRAWLER_RPC: u16 = 8561;
+    /// The crawler's own peer port (it poses as a full node; the simulator's node has 58444).
+    pub const CRAWLER_P2P: u16 = 58445;
+    /// Daemon port written into the crawler's root. No daemon listens there: the crawler runs
+    /// on its own, and must not talk to the simulator's daemon, whose CA it does not share.
+    pub const CRAWLER_DAEMON: u16 = 55401;
+}
+
+/// Which `CHIA_ROOT` a service lives in; each root has its own private CA.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Root {
+    /// The simulator's root (daemon, full node, wallet, farmer, harvester, data layer).
+    Node,
+    /// The crawler's root: the crawler cannot share the simulator's.
+    Crawler,
+}
+
+/// Certificate files for one mutually authenticated TLS connection.
+pub struct Tls {
+    /// The private CA the server certificate must chain to.
+    pub ca: PathBuf,
+    /// Client certificate (issued by the same CA).
+    pub cert: PathBuf,
+    /// Its private key.
+    pub key: PathBuf,
 }
 
 /// An RPC service the harness starts, with the port its HTTPS server listens on.
@@ -38,20 +64,28 @@ pub struct Service {
     pub name: &'static str,
     /// RPC port.
     pub port: u16,
+    /// The root it runs from.
+    pub root: Root,
 }
 
 /// The simulator's full node (it also serves the simulator-only endpoints).
-pub const FULL_NODE: Service = Service { name: "full node (simulator)", port: port::FULL_NODE_RPC };
+pub const FULL_NODE: Service =
+    Service { name: "full node (simulator)", port: port::FULL_NODE_RPC, root: Root::Node };
 /// The wallet.
-pub const WALLET: Service = Service { name: "wallet", port: port::WALLET_RPC };
+pub const WALLET: Service = Service { name: "wallet", port: port::WALLET_RPC, root: Root::Node };
 /// The farmer.
-pub const FARMER: Service = Service { name: "farmer", port: port::FARMER_RPC };
+pub const FARMER: Service = Service { name: "farmer", port: port::FARMER_RPC, root: Root::Node };
 /// The harvester.
-pub const HARVESTER: Service = Service { name: "harvester", port: port::HARVESTER_RPC };
+pub const HARVESTER: Service =
+    Service { name: "harvester", port: port::HARVESTER_RPC, root: Root::Node };
 /// The data layer.
-pub const DATA_LAYER: Service = Service { name: "data layer", port: port::DATA_LAYER_RPC };
+pub const DATA_LAYER: Service =
+    Service { name: "data layer", port: port::DATA_LAYER_RPC, root: Root::Node };
+/// The crawler, in a root of its own and not under the daemon.
+pub const CRAWLER: Service =
+    Service { name: "crawler", port: port::CRAWLER_RPC, root: Root::Crawler };
 /// Every RPC service, in start order.
-pub const SERVICES: [Service; 5] = [FULL_NODE, WALLET, FARMER, HARVESTER, DATA_LAYER];
+pub const SERVICES: [Service; 6] = [FULL_NODE, WALLET, FARMER, HARVESTER, DATA_LAYER, CRAWLER];
 
 /// Paths of one harness directory.
 pub struct Layout {
@@ -61,6 +95,10 @@ pub struct Layout {
     pub run: PathBuf,
     /// `CHIA_ROOT` of the simulator.
     pub chia_root: PathBuf,
+    /// `CHIA_ROOT` of the crawler.
+    pub crawler_root: PathBuf,
+    /// PID of the crawler (it is not under the daemon).
+    pub crawler_pid_file: PathBuf,
     /// Logs of the commands the harness ran.
     pub logs: PathBuf,
     /// The environment file the live tests read.
@@ -95,6 +133,8 @@ impl Layout {
         let run = base.join("run");
         Self {
             chia_root: run.join("sim").join("main"),
+            crawler_root: run.join("crawler-root"),
+            crawler_pid_file: run.join("crawler.pid"),
             logs: run.join("logs"),
             env_file: base.join("sim.env"),
             state_file: run.join("harness.state"),
@@ -126,14 +166,61 @@ impl Layout {
         ]
     }
 
-    /// Directory of the node's TLS material.
-    pub fn ssl(&self) -> PathBuf {
-        self.chia_root.join("config").join("ssl")
+    /// Environment of the crawler's commands: like [`Layout::chia_env`], but with the crawler's
+    /// root and a keyring of its own (it needs no key).
+    pub fn crawler_env(&self, venv: &Path) -> Vec<(String, OsString)> {
+        let mut env = self.chia_env(venv);
+        for (key, value) in &mut env {
+            match key.as_str() {
+                "CHIA_ROOT" => *value = self.crawler_root.clone().into(),
+                "CHIA_KEYS_ROOT" => *value = self.run.join("crawler-keys").into(),
+                _ => {}
+            }
+        }
+        env
+    }
+
+    /// A root directory.
+    pub fn root(&self, root: Root) -> &Path {
+        match root {
+            Root::Node => &self.chia_root,
+            Root::Crawler => &self.crawler_root,
+        }
+    }
+
+    /// Directory of a root's TLS material.
+    pub fn ssl_of(&self, root: Root) -> PathBuf {
+        self.root(root).join("config").join("ssl")
+    }
+
+    /// The CA and the client certificate that talk to a root's services: the daemon's
+    /// certificate in the simulator's root, the crawler's own in the crawler's.
+    pub fn tls(&self, root: Root) -> Tls {
+        let ssl = self.ssl_of(root);
+        let client = match root {
+            Root::Node => "daemon",
+            Root::Crawler => "crawler",
+        };
+        Tls {
+            ca: ssl.join("ca").join("private_ca.crt"),
+            cert: ssl.join(client).join(format!("private_{client}.crt")),
+            key: ssl.join(client).join(format!("private_{client}.key")),
+        }
+    }
+
+    /// A root's log file, where failing services say why.
+    pub fn debug_log_of(&self, root: Root) -> PathBuf {
+        self.root(root).join("log").join("debug.log")
     }
 
     /// The node's log file, where failing services say why.
     pub fn debug_log(&self) -> PathBuf {
-        self.chia_root.join("log").join("debug.log")
+        self.debug_log_of(Root::Node)
+    }
+
+    /// Where the crawler's stdout and stderr go.
+    pub fn crawler_output(&self) -> PathBuf {
+        self.logs.join("crawler.log")
     }
 }
 

@@ -211,6 +211,46 @@ impl Cmd {
         self.wait(&mut child)
     }
 
+    /// Starts the command in the background, its output appended to the log file, and returns
+    /// its PID without waiting. A short-lived `sh` starts it, so that it is not a child of this
+    /// process (nobody here would reap it) and ignores the terminal's Ctrl-C like any
+    /// background job; `ip netns exec` replaces itself with the program, so the PID is the
+    /// program's.
+    pub fn spawn_detached(&self) -> Result<u32, String> {
+        let Some(log) = &self.log else {
+            return Err(format!("no log file given for the background command {}", self.display()));
+        };
+        if self.echo {
+            println!("+ {} >>{} 2>&1 &", self.display(), quote(&log.to_string_lossy()));
+        }
+        let inner = self.command();
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", r#"log=$1; shift; "$@" >>"$log" 2>&1 </dev/null & echo $!"#, "sh"])
+            .arg(log)
+            .arg(inner.get_program())
+            .args(inner.get_args());
+        command.envs(self.env.iter().map(|(key, value)| (key, value)));
+        if let Some(dir) = &self.cwd {
+            command.current_dir(dir);
+        }
+        command.stdin(Stdio::null()).stderr(Stdio::inherit());
+        open_log(log)?;
+        let out = command
+            .output()
+            .map_err(|err| format!("cannot run `sh` ({err}); command: {}", self.display()))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        match text.trim().parse() {
+            Ok(pid) if out.status.success() => Ok(pid),
+            _ => Err(format!(
+                "could not start in the background ({}, printed {:?}): {}",
+                out.status,
+                text.trim(),
+                self.display()
+            )),
+        }
+    }
+
     /// Runs the command and returns its stdout; fails (quoting stderr) unless it succeeds.
     pub fn output(&self) -> Result<String, String> {
         self.announce();
