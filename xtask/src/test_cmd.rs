@@ -51,14 +51,24 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let test = if extra.contains(&"--") { test } else { test.arg("--") }.arg("--include-ignored");
 
     let layout = Layout::from_env()?;
+    // The live suite writes its per-service summary here; libtest hides a passing test's output.
+    let summary = layout.base.join("live-summary.txt");
+    let _ = std::fs::remove_file(&summary);
     println!("\n== starting the simulator");
     let (status, problems) = sim::with_simulator(&layout, &sim::chia_version_from_env(), || {
         println!("\n== running the tests inside network namespace {NETNS}");
-        test.env("CHIA_RPC_LIVE_ENV", &layout.env_file).in_netns().status()
+        test.env("CHIA_RPC_LIVE_ENV", &layout.env_file)
+            .env("CHIA_RPC_LIVE_SUMMARY", &summary)
+            .in_netns()
+            .status()
     })
     .map_err(|err| {
         format!("\n*** LIVE TESTS NOT RUN: the simulator did not start cleanly ***\n{err}")
     })?;
+    match std::fs::read_to_string(&summary) {
+        Ok(text) => println!("\n== live suite summary\n{}", text.trim_end()),
+        Err(_) => println!("\n== the live suite wrote no summary (it did not finish)"),
+    }
     finish(status?.code(), &problems)
 }
 
