@@ -78,6 +78,7 @@ async fn every_schema_endpoint_against_the_simulator() {
 
     scenario::shared_routes_on_every_service(&rpc).await;
     scenario::reconnect_the_wallet(&rpc).await;
+    scenario::wire_faults(&rpc).await;
     let hint = scenario::chain_reads(&rpc, &address).await;
     scenario::transaction_flow(&rpc, &address, hint).await;
     scenario::simulator_routes(&rpc, &address).await;

@@ -62,6 +62,19 @@ pub async fn shared_routes_on_every_service(rpc: &Recorder) {
     assert_eq!(node.get_network_info().await.unwrap().network_prefix, "txch");
 }
 
+/// How the real node answers what is not a valid call: plain-text HTTP statuses, which the
+/// client reports as such.
+pub async fn wire_faults(rpc: &Recorder) {
+    let client = rpc.client(Service::FullNode).unwrap();
+    let status = |body: Vec<u8>, route: &'static str| async move {
+        client.call_raw(Service::FullNode, route, body).await.unwrap_err().status()
+    };
+    assert_eq!(status(b"{}".to_vec(), "no_such_route").await, Some(404));
+    assert_eq!(status(b"{not json".to_vec(), "get_blockchain_state").await, Some(500));
+    let oversized = format!("{{\"padding\": \"{}\"}}", "x".repeat(1_100_000));
+    assert_eq!(status(oversized.into_bytes(), "get_blockchain_state").await, Some(413));
+}
+
 /// Unwraps a call's result, naming the endpoint and service when it failed.
 fn on<T>(service: Service, endpoint: &str, result: chia_rpc::Result<T>) -> T {
     result.unwrap_or_else(|err| panic!("{endpoint} on {service}: {err}"))
