@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 /// How long to wait for a venv another process is creating.
-const WAIT_LIMIT: Duration = Duration::from_secs(45 * 60);
+const WAIT_LIMIT: Duration = Duration::from_secs(15 * 60);
 /// A venv whose files have not changed for this long is not being created by anyone.
 const IDLE_LIMIT: Duration = Duration::from_secs(3 * 60);
 /// Time between two looks at a venv being created.
@@ -78,6 +78,10 @@ pub fn ensure_cached(sim_dir: &Path, version: &str) -> Result<PathBuf, String> {
         if !venv.exists() {
             std::fs::create_dir_all(sim_dir)
                 .map_err(|e| format!("cannot create {}: {e}", sim_dir.display()))?;
+            // A lock nobody touched for a while was left by a run that died: take it over.
+            if lock.exists() && modified_ago(&lock) > IDLE_LIMIT {
+                let _ = std::fs::remove_dir(&lock);
+            }
             // Whoever makes the lock directory creates the venv.
             if std::fs::create_dir(&lock).is_ok() {
                 let result = create(&venv, version);
