@@ -151,6 +151,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> DataLayerRpc<'a, T> {
     /// `get_log_level`: The current log level of the service.
     ///
     /// Access: reads state only.
+    ///
+    /// Served since chia-blockchain 2.5.1.
     pub async fn get_log_level(
         &self,
     ) -> chia_rpc::Result<crate::generated::shared::GetLogLevelResponse> {
@@ -168,6 +170,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> DataLayerRpc<'a, T> {
     /// the reply lists what went wrong in `errors` and has `success` false.
     ///
     /// Access: changes the state of the service.
+    ///
+    /// Served since chia-blockchain 2.5.1.
     pub async fn set_log_level(
         &self,
         level: String,
@@ -183,6 +187,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> DataLayerRpc<'a, T> {
     /// `reset_log_level`: Sets the log level back to the one in the service's configuration.
     ///
     /// Access: changes the state of the service.
+    ///
+    /// Served since chia-blockchain 2.5.1.
     pub async fn reset_log_level(
         &self,
     ) -> chia_rpc::Result<crate::generated::shared::ResetLogLevelResponse> {

@@ -266,6 +266,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> FullNodeRpc<'a, T> {
     /// `get_constants`: The consensus constants of the network.
     ///
     /// Access: reads state only.
+    ///
+    /// Served since chia-blockchain 2.7.2.
     pub async fn get_constants(
         &self,
     ) -> chia_rpc::Result<crate::generated::full_node::GetConstantsResponse> {
@@ -462,6 +464,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> FullNodeRpc<'a, T> {
     /// `create_block_generator`: Builds, without farming it, the block generator the node would use from its mempool now.
     ///
     /// Access: reads state only.
+    ///
+    /// Served since chia-blockchain 2.5.5.
     pub async fn create_block_generator(
         &self,
     ) -> chia_rpc::Result<crate::generated::full_node::CreateBlockGeneratorResponse> {
@@ -611,6 +615,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> FullNodeRpc<'a, T> {
     /// `get_log_level`: The current log level of the service.
     ///
     /// Access: reads state only.
+    ///
+    /// Served since chia-blockchain 2.5.1.
     pub async fn get_log_level(
         &self,
     ) -> chia_rpc::Result<crate::generated::shared::GetLogLevelResponse> {
@@ -628,6 +634,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> FullNodeRpc<'a, T> {
     /// the reply lists what went wrong in `errors` and has `success` false.
     ///
     /// Access: changes the state of the service.
+    ///
+    /// Served since chia-blockchain 2.5.1.
     pub async fn set_log_level(
         &self,
         level: String,
@@ -643,6 +651,8 @@ impl<'a, T: chia_rpc::Transport + ?Sized> FullNodeRpc<'a, T> {
     /// `reset_log_level`: Sets the log level back to the one in the service's configuration.
     ///
     /// Access: changes the state of the service.
+    ///
+    /// Served since chia-blockchain 2.5.1.
     pub async fn reset_log_level(
         &self,
     ) -> chia_rpc::Result<crate::generated::shared::ResetLogLevelResponse> {

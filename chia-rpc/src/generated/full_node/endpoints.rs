@@ -612,6 +612,8 @@ pub struct GetRecentSignagePointOrEosResponse {
 /// Request of `get_constants`: The consensus constants of the network.
 ///
 /// Access: reads state only.
+///
+/// Served since chia-blockchain 2.7.2.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetConstants {}
@@ -1287,6 +1289,8 @@ pub struct GetMempoolItemsByCoinNameResponse {
 /// Request of `create_block_generator`: Builds, without farming it, the block generator the node would use from its mempool now.
 ///
 /// Access: reads state only.
+///
+/// Served since chia-blockchain 2.5.5.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBlockGenerator {}

@@ -274,6 +274,8 @@ pub struct HealthzResponse {
 /// Request of `get_log_level`: The current log level of the service.
 ///
 /// Access: reads state only.
+///
+/// Served since chia-blockchain 2.5.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetLogLevel {}
@@ -310,6 +312,8 @@ pub struct GetLogLevelResponse {
 /// the reply lists what went wrong in `errors` and has `success` false.
 ///
 /// Access: changes the state of the service.
+///
+/// Served since chia-blockchain 2.5.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetLogLevel {
@@ -348,6 +352,8 @@ pub struct SetLogLevelResponse {
 /// Request of `reset_log_level`: Sets the log level back to the one in the service's configuration.
 ///
 /// Access: changes the state of the service.
+///
+/// Served since chia-blockchain 2.5.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResetLogLevel {}
