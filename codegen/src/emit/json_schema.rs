@@ -228,25 +228,33 @@ fn ty(t: &Ty) -> Value {
     }
 }
 
-fn int(min: i64, max: Option<u64>) -> Value {
+/// An unsigned integer; `format` names its width so generators in other languages can pick a
+/// type that holds it (uint64 and uint128 overflow a JavaScript number).
+fn int(format: &str, max: Option<u64>) -> Value {
     match max {
-        Some(max) => json!({ "type": "integer", "minimum": min, "maximum": max }),
-        None => json!({ "type": "integer", "minimum": min }),
+        Some(max) => json!({ "type": "integer", "format": format, "minimum": 0, "maximum": max }),
+        None => json!({ "type": "integer", "format": format, "minimum": 0 }),
     }
+}
+
+/// A signed integer of the given width.
+fn signed(format: &str, min: i64, max: i64) -> Value {
+    json!({ "type": "integer", "format": format, "minimum": min, "maximum": max })
 }
 
 fn prim(p: Prim) -> Value {
     match p {
-        Prim::U8 => int(0, Some(u8::MAX.into())),
-        Prim::U16 => int(0, Some(u16::MAX.into())),
-        Prim::U32 => int(0, Some(u32::MAX.into())),
-        Prim::U64 => int(0, Some(u64::MAX)),
-        Prim::U128 => int(0, None),
-        Prim::I8 => json!({ "type": "integer", "minimum": i8::MIN, "maximum": i8::MAX }),
-        Prim::I16 => json!({ "type": "integer", "minimum": i16::MIN, "maximum": i16::MAX }),
-        Prim::I32 => json!({ "type": "integer", "minimum": i32::MIN, "maximum": i32::MAX }),
-        Prim::I64 => json!({ "type": "integer", "minimum": i64::MIN, "maximum": i64::MAX }),
-        Prim::F64 => json!({ "type": "number" }),
+        Prim::U8 => int("uint8", Some(u8::MAX.into())),
+        Prim::U16 => int("uint16", Some(u16::MAX.into())),
+        Prim::U32 => int("uint32", Some(u32::MAX.into())),
+        Prim::U64 => int("uint64", Some(u64::MAX)),
+        // 2^128 - 1 does not fit the JSON value type used here; the format says it.
+        Prim::U128 => int("uint128", None),
+        Prim::I8 => signed("int8", i8::MIN.into(), i8::MAX.into()),
+        Prim::I16 => signed("int16", i16::MIN.into(), i16::MAX.into()),
+        Prim::I32 => signed("int32", i32::MIN.into(), i32::MAX.into()),
+        Prim::I64 => signed("int64", i64::MIN, i64::MAX),
+        Prim::F64 => json!({ "type": "number", "format": "double" }),
         Prim::Bool => json!({ "type": "boolean" }),
         Prim::Str => json!({ "type": "string" }),
         Prim::Bytes => hex(None),
