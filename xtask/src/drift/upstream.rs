@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::{FieldSpec, Shape};
+use super::shape::{FieldSpec, Shape};
 
 /// The extractor, run as `python -c`.
 const EXTRACTOR: &str = include_str!("extract.py");
@@ -237,4 +237,50 @@ pub fn parse_shape(value: &Value) -> Result<Shape, String> {
         "named" => Shape::Named(inner.as_str().unwrap_or("?").to_owned()),
         other => return Err(format!("unknown type kind `{other}`")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::drift::testing::{field, prim};
+
+    #[test]
+    fn parses_extractor_output() {
+        let value = json!({
+            "chia_version": "2.7.5",
+            "python": "3.11.7",
+            "services": {
+                "full_node": { "present": true, "routes": ["get_block"], "source": "m.C" },
+                "solver": { "present": false, "note": "not present in this version" }
+            },
+            "wallet_fields": {
+                "present": true,
+                "source": "meta",
+                "endpoints": {
+                    "log_in": {
+                        "request_class": "LogIn", "response_class": "LogInResponse",
+                        "request": [{ "name": "fingerprint", "type": "u32", "has_default": false }],
+                        "response": [{ "name": "ids", "has_default": true,
+                                       "type": { "optional": { "list": { "named": "Coin" } } } }],
+                        "tx_endpoint": false
+                    },
+                    "broken": { "error": "boom" }
+                },
+                "untyped": [],
+                "tx_request_extras": ["fee"],
+                "tx_response_extras": ["sync_status"]
+            }
+        });
+        let up = parse(&value).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(up.version, "2.7.5");
+        assert!(matches!(up.services.get("solver"), Some(Routes::Absent { .. })));
+        let log_in = &up.wallet.endpoints["log_in"];
+        assert_eq!(log_in.request, [field("fingerprint", prim("u32"), false)]);
+        assert_eq!(log_in.response[0].shape.to_string(), "optional<list<Coin>>");
+        assert!(up.wallet.untyped.contains("broken"));
+        assert!(parse_shape(&json!({ "weird": 1 })).is_err());
+        assert!(parse(&json!({})).is_err());
+    }
 }

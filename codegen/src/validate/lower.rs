@@ -1,0 +1,161 @@
+//! Checking parsed schema files together and lowering them into the [`Ir`]: type names first,
+//! then each file's service and types, then the rules that span files (`extends`, shared
+//! routes, unused types).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::checker::{Checker, TypeTable, module_stem};
+use super::parse::SourceFile;
+use super::service::{ServiceLocs, lower_service};
+use super::types::{collect_types, lower_types};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ir::{Ir, RustIdent, Service, TypeFile};
+
+/// Checks every file and builds the [`Ir`].
+pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
+    let mut errors = Vec::new();
+    let types = collect_types(files, &mut errors);
+
+    // Pass 2: each file's service and types.
+    let mut services: Vec<Service> = Vec::new();
+    let mut service_locs: ServiceLocs = BTreeMap::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut type_refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut type_files = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let mut c = Checker::new(file);
+        let service_title = file.parsed.service.as_ref().map(|s| s.value.title.clone());
+        if let Some(service) =
+            lower_service(&mut c, index, &types, &services, &mut service_locs, &mut used)
+        {
+            services.push(service);
+        }
+        let named = lower_types(&mut c, &types, &mut type_refs);
+        if !file.parsed.types.is_empty() {
+            type_files.push(TypeFile {
+                module: RustIdent::new(module_stem(&file.rel)),
+                source: file.rel.clone(),
+                service_title,
+                types: named,
+            });
+        }
+        errors.append(&mut c.errors);
+    }
+
+    check_extends(files, &services, &service_locs, &mut errors);
+    check_shared_shadowing(files, &services, &service_locs, &mut errors);
+    check_unused(files, &types, used, &type_refs, &mut errors);
+
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors).finish());
+    }
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    type_files.sort_by(|a, b| a.source.cmp(&b.source));
+    Ok(Ir { services, type_files })
+}
+
+/// An `extends` must name another service that is not the shared routes.
+fn check_extends(
+    files: &[SourceFile],
+    services: &[Service],
+    service_locs: &ServiceLocs,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for service in services {
+        let Some(target) = &service.extends else { continue };
+        let ok = services.iter().any(|s| &s.name == target && !s.shared && s.name != service.name);
+        if !ok && let Some((index, loc)) = service_locs.get(&service.name) {
+            let mut c = Checker::new(&files[*index]);
+            c.at(
+                *loc,
+                format!("service {}", service.name),
+                format!("`extends: {target}` does not name another service"),
+            );
+            errors.append(&mut c.errors);
+        }
+    }
+}
+
+/// Endpoints of a service must not shadow shared ones.
+fn check_shared_shadowing(
+    files: &[SourceFile],
+    services: &[Service],
+    service_locs: &ServiceLocs,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(shared) = services.iter().find(|s| s.shared) else { return };
+    let shared_names: BTreeSet<&str> = shared.endpoints.iter().map(|e| e.name.as_str()).collect();
+    for service in services.iter().filter(|s| !s.shared) {
+        for e in &service.endpoints {
+            if shared_names.contains(e.name.as_str())
+                && let Some((index, _)) = service_locs.get(&service.name)
+            {
+                let file = &files[*index];
+                let loc = file.parsed.endpoints.get(&e.name).map(|s| s.referenced);
+                if let Some(loc) = loc {
+                    let mut c = Checker::new(file);
+                    c.at(
+                        loc,
+                        format!("endpoint {}", e.name),
+                        format!("already a shared route of `{}`", shared.name),
+                    );
+                    errors.append(&mut c.errors);
+                }
+            }
+        }
+    }
+}
+
+/// Every declared type must be reachable from an endpoint: from the types endpoints `used`,
+/// through the fields of records (`type_refs`).
+fn check_unused(
+    files: &[SourceFile],
+    types: &TypeTable,
+    used: BTreeSet<String>,
+    type_refs: &BTreeMap<String, Vec<String>>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut reachable: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<String> = used.into_iter().collect();
+    while let Some(name) = stack.pop() {
+        if reachable.insert(name.clone())
+            && let Some(refs) = type_refs.get(&name)
+        {
+            stack.extend(refs.iter().filter(|r| !reachable.contains(*r)).cloned());
+        }
+    }
+    for (name, (index, loc)) in types {
+        if !reachable.contains(name) {
+            let mut c = Checker::new(&files[*index]);
+            c.at(*loc, format!("type {name}"), "declared but not used by any endpoint");
+            errors.append(&mut c.errors);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testing::{HEAD, messages};
+
+    #[test]
+    fn requires_a_service_for_endpoints_and_a_known_parent() {
+        let errors = messages("endpoints:\n  get_x:\n    summary: X.\n    access: read\n");
+        assert_eq!(
+            errors,
+            [
+                "schema/x.yaml:3:5: endpoint get_x: endpoints need a `service` section in the same file"
+            ]
+        );
+        let errors = messages(
+            &HEAD
+                .replace("config_key: full_node\n", "config_key: full_node\n  extends: nowhere\n")
+                .replace("    request:\n", ""),
+        );
+        assert_eq!(
+            errors,
+            [
+                "schema/x.yaml:2:3: service full_node: `extends: nowhere` does not name another service"
+            ]
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! The result of a comparison: one entry per service, and the sums that decide the exit code.
+
+use super::diff::Changed;
+
+/// The comparison of one service.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceReport {
+    /// Chia's name.
+    pub name: String,
+    /// Number of schema endpoints; `None` without a schema file.
+    pub schema_count: Option<usize>,
+    /// Number of upstream routes counted against it; `None` when upstream lacks the service.
+    pub upstream_count: Option<usize>,
+    /// The service whose routes were taken out of the upstream count.
+    pub minus: Option<String>,
+    /// Remarks (why upstream lacks it, fields not compared, …).
+    pub notes: Vec<String>,
+    /// Served upstream, not in the schema.
+    pub added: Vec<String>,
+    /// In the schema, not served upstream.
+    pub removed: Vec<String>,
+    /// In the schema with a `since` newer than the upstream version, not served upstream:
+    /// expected, not drift. Route and its `since`.
+    pub newer: Vec<(String, String)>,
+    /// Served by both, with different fields.
+    pub changed: Vec<Changed>,
+}
+
+/// The whole comparison.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// One entry per service, in the order of `compare::KNOWN`, schema-only services last.
+    pub services: Vec<ServiceReport>,
+}
+
+/// Sums over every service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Routes served upstream, not in the schema.
+    pub added: usize,
+    /// Routes in the schema, not served upstream.
+    pub removed: usize,
+    /// Endpoints whose fields differ.
+    pub changed: usize,
+}
+
+impl Totals {
+    /// Whether nothing differs.
+    pub fn is_clean(&self) -> bool {
+        self.added == 0 && self.removed == 0 && self.changed == 0
+    }
+}
+
+impl Report {
+    /// Sums over every service.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        for s in &self.services {
+            t.added += s.added.len();
+            t.removed += s.removed.len();
+            t.changed += s.changed.len();
+        }
+        t
+    }
+}
