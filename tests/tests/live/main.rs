@@ -16,6 +16,7 @@ mod scenario;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use chia_rpc::http::HttpsClientBuilder;
 use chia_rpc::{Address, ChiaConfig, HttpsClient, Service};
@@ -43,21 +44,26 @@ fn setting<'a>(env: &'a BTreeMap<String, String>, key: &str) -> &'a str {
 
 /// The defaults a user gets: config discovery, per-service certificates, the private CA and the
 /// name `chia.net` verified.
-fn client_for_root(root: &str) -> HttpsClient {
+fn client_for_root(root: &str, timeout: Duration) -> HttpsClient {
     let config = ChiaConfig::load(root)
         .unwrap_or_else(|err| panic!("reading the config under {root}: {err}"));
     HttpsClientBuilder::from_config(&config)
+        .timeout(timeout)
         .build()
         .unwrap_or_else(|err| panic!("a client from the config under {root}: {err}"))
 }
 
 fn recorder(env: &BTreeMap<String, String>) -> Recorder {
-    let main = client_for_root(setting(env, "CHIA_ROOT"));
-    // The crawler runs from a root of its own, with its own CA.
-    let crawler = client_for_root(setting(env, "CHIA_RPC_CRAWLER_ROOT"));
+    let root = setting(env, "CHIA_ROOT");
+    let main = client_for_root(root, Duration::from_secs(60));
     let mut clients: BTreeMap<Service, HttpsClient> =
         Service::ALL.iter().map(|&service| (service, main.clone())).collect();
-    clients.insert(Service::Crawler, crawler);
+    // `reorg_blocks` makes new blocks with proofs from the simulator's few tiny plots: usually a
+    // second, now and then minutes.
+    clients.insert(Service::Simulator, client_for_root(root, Duration::from_secs(600)));
+    // The crawler runs from a root of its own, with its own CA.
+    let crawler_root = setting(env, "CHIA_RPC_CRAWLER_ROOT");
+    clients.insert(Service::Crawler, client_for_root(crawler_root, Duration::from_secs(60)));
     let capture = std::env::var_os("CHIA_RPC_CAPTURE_DIR").map(|dir| Capture {
         dir: PathBuf::from(dir),
         redactions: vec![
