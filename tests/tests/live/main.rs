@@ -132,17 +132,20 @@ fn summarise(called: &BTreeSet<(Service, &'static str)>) -> (String, Vec<String>
     let mut explained = Vec::new();
     let mut unexplained = Vec::new();
     for &service in Service::ALL.iter().filter(|&&service| service != Service::Solver) {
+        let own = service.own_endpoints();
         // The simulator answers the shared routes on the full node's port: counted there.
-        let mut endpoints: Vec<&str> = service.own_endpoints().to_vec();
-        if service != Service::Simulator {
-            endpoints.extend(shared);
-        }
-        let done = endpoints.iter().filter(|name| called.contains(&(service, **name))).count();
+        let shared_here: &[&str] = if service == Service::Simulator { &[] } else { shared };
+        let count = |names: &[&str]| {
+            names.iter().filter(|name| called.contains(&(service, **name))).count()
+        };
+        let (own_done, shared_done) = (count(own), count(shared_here));
         lines.push(format!(
-            "live {service}: {done}/{} called, {done} strict-decoded ({} own endpoints in the schema)",
-            endpoints.len(),
-            service.own_endpoints().len()
+            "live {service}: {own_done}/{} own and {shared_done}/{} shared endpoints called, {} strict-decoded",
+            own.len(),
+            shared_here.len(),
+            own_done + shared_done
         ));
+        let endpoints: Vec<&str> = own.iter().chain(shared_here).copied().collect();
         for name in endpoints.iter().filter(|name| !called.contains(&(service, **name))) {
             match not_exercised(service, name) {
                 Some(reason) => explained.push(format!("  {service} {name}: {reason}")),
