@@ -55,3 +55,44 @@ fn uint128_balances_above_u64_survive_decoding() {
     assert!(balance > u128::from(u64::MAX), "{balance}");
     assert!(String::from_utf8_lossy(&body).contains(&balance.to_string()));
 }
+
+/// Decodes `body` as the reply of `endpoint` of `service` through the by-name dispatch.
+struct DecodeAs<'a>(&'a [u8]);
+
+impl chia_rpc::EndpointVisitor for DecodeAs<'_> {
+    type Output = bool;
+
+    fn visit<E: chia_rpc::Endpoint>(self) -> bool {
+        decode_response::<E>(self.0, Strictness::Strict).is_ok()
+    }
+}
+
+#[test]
+fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chia-2.7.5");
+    let mut checked = 0usize;
+    for dir in ["full_node", "simulator", "shared"] {
+        for entry in std::fs::read_dir(base.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".request.json") || name.contains(".failure") {
+                continue;
+            }
+            let endpoint = name.split('.').next().unwrap().to_owned();
+            let body = std::fs::read(&path).unwrap();
+            let service = chia_rpc::Service::Simulator;
+            let whole = chia_rpc::visit_endpoint(service, &endpoint, DecodeAs(&body));
+            assert_eq!(whole, Some(true), "{name} decodes whole");
+            // Every cut before the closing brace leaves invalid JSON: everywhere in small
+            // replies, at ~64 points in large ones.
+            let closing = body.iter().rposition(|&byte| byte == b'}').unwrap();
+            let step = (closing / 64).max(1);
+            for cut in (0..=closing).step_by(step) {
+                let decoded = chia_rpc::visit_endpoint(service, &endpoint, DecodeAs(&body[..cut]));
+                assert_eq!(decoded, Some(false), "{name} cut at {cut} decoded");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} truncations checked");
+}
