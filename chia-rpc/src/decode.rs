@@ -71,38 +71,58 @@ pub fn decode_reply<T: DeserializeOwned>(
             body: String::from_utf8_lossy(body).into_owned(),
         }))
     };
-    let envelope: Envelope =
-        match serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
-            Ok(envelope) => envelope,
-            Err(err) => return Err(fail(&display_path(err.path()), err.into_inner().to_string())),
-        };
+    // The envelope parse skips every other field without buffering it.
+    let envelope: Envelope = match serde_json::from_slice(body) {
+        Ok(envelope) => envelope,
+        Err(_) => {
+            let err = located::<Envelope>(body).err();
+            let (path, message) =
+                err.unwrap_or_else(|| (".".to_owned(), "invalid JSON".to_owned()));
+            return Err(fail(&path, message));
+        }
+    };
     match envelope.success {
         None => return Err(fail(".", "the reply has no `success` field".to_owned())),
         Some(false) => return Err(rpc_failure(endpoint, envelope)),
         Some(true) => {}
     }
 
+    // The fast path decodes without tracking paths; only a failure is decoded again to name
+    // the path at fault.
     let mut unknown = Vec::new();
-    let mut json = serde_json::Deserializer::from_slice(body);
-    let mut record_unknown = |path: serde_ignored::Path<'_>| unknown.push(json_path(&path));
-    let value = serde_path_to_error::deserialize::<_, T>(serde_ignored::Deserializer::new(
-        &mut json,
-        &mut record_unknown,
-    ));
-    let value = match value {
-        Ok(value) => value,
-        Err(err) => return Err(fail(&display_path(err.path()), err.into_inner().to_string())),
+    let decoded = match strictness {
+        Strictness::Lenient => serde_json::from_slice::<T>(body),
+        Strictness::Strict => {
+            let mut json = serde_json::Deserializer::from_slice(body);
+            let mut record_unknown = |path: serde_ignored::Path<'_>| unknown.push(json_path(&path));
+            T::deserialize(serde_ignored::Deserializer::new(&mut json, &mut record_unknown))
+                .and_then(|value| json.end().map(|()| value))
+        }
     };
-    json.end().map_err(|err| fail(".", err.to_string()))?;
-    if strictness == Strictness::Strict
-        && let Some(path) = unknown.first()
-    {
+    let value = match decoded {
+        Ok(value) => value,
+        Err(err) => {
+            let (path, message) =
+                located::<T>(body).err().unwrap_or_else(|| (".".to_owned(), err.to_string()));
+            return Err(fail(&path, message));
+        }
+    };
+    if let Some(path) = unknown.first() {
         let more = match unknown.len() {
             1 => String::new(),
             n => format!(" (and {} more: {})", n - 1, unknown[1..].join(", ")),
         };
         return Err(fail(path, format!("unknown field `{path}`{more}")));
     }
+    Ok(value)
+}
+
+/// Decodes `body` as `T` tracking where it is, for the error of a decode that failed.
+fn located<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, (String, String)> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut json)
+        .map_err(|err| (display_path(err.path()), err.into_inner().to_string()))?;
+    json.end().map_err(|err| (".".to_owned(), err.to_string()))?;
     Ok(value)
 }
 
