@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chia_rpc::http::HttpsClientBuilder;
-use chia_rpc::{Address, ChiaConfig, HttpsClient, Service};
+use chia_rpc::{Address, ChiaConfig, HttpsClient, Service, ServiceClients};
 use recorder::{Capture, Recorder};
 
 /// The settings the harness wrote: `KEY=VALUE` lines.
@@ -101,8 +101,6 @@ async fn every_schema_endpoint_against_the_simulator() {
         "endpoints in the schema that the live suite neither called nor explained: {unexplained:?}"
     );
 }
-
-use chia_rpc::ServiceClients;
 
 /// Shared routes the suite does not call on some services, and why.
 fn not_exercised(service: Service, endpoint: &str) -> Option<&'static str> {

@@ -122,7 +122,7 @@ pub async fn chain_reads(rpc: &Recorder, address: &Address) -> Bytes32 {
     node.get_unfinished_block_headers().await.unwrap();
     let genesis = &records[0];
     let space = node.get_network_space(peak.header_hash, genesis.header_hash).await.unwrap();
-    let _ = space.space;
+    assert!(space.space > 0, "the simulator's plots have some space");
     node.get_additions_and_removals(peak.header_hash).await.unwrap();
     node.get_aggsig_additional_data().await.unwrap();
     // The end of a recent sub-slot is still in the node's cache (the simulator fills no
@@ -198,7 +198,8 @@ pub async fn transaction_flow(rpc: &Recorder, address: &Address, hint: Bytes32) 
         node.get_mempool_items_by_coin_name(coin_id(&spent_coin)).await.unwrap().mempool_items;
     assert_eq!(by_coin.len(), 1);
     let generator = node.create_block_generator().await.unwrap();
-    let _ = generator.cost;
+    assert!(generator.cost > 0);
+    assert!(generator.removals.contains(&spent_coin), "the generator spends the pushed coin");
 
     let farmed = rpc
         .simulator()

@@ -118,21 +118,24 @@ pub fn check_host(layout: &Layout) -> Result<(), String> {
             }
         }
     }
+    let clean = format!(
+        "host namespace: no listener of the simulator ({} listeners checked)",
+        listeners.len()
+    );
+    verdict(&found, &clean, "host namespace: {} LISTENER(S) OF THE SIMULATOR OUTSIDE ITS NAMESPACE")
+}
+
+/// Prints `clean` when nothing was found, else the heading (`{}` = how many) and the findings,
+/// which also become the error.
+fn verdict(found: &[String], clean: &str, heading: &str) -> Result<(), String> {
     if found.is_empty() {
-        println!(
-            "host namespace: no listener of the simulator ({} listeners checked)",
-            listeners.len()
-        );
-        Ok(())
-    } else {
-        let report = format!(
-            "host namespace: {} LISTENER(S) OF THE SIMULATOR OUTSIDE ITS NAMESPACE:\n  {}",
-            found.len(),
-            found.join("\n  ")
-        );
-        println!("{report}");
-        Err(report)
+        println!("{clean}");
+        return Ok(());
     }
+    let report =
+        format!("{}:\n  {}", heading.replace("{}", &found.len().to_string()), found.join("\n  "));
+    println!("{report}");
+    Err(report)
 }
 
 /// Looks at every process on the machine and fails, naming them, if any of ours is left.
@@ -143,18 +146,11 @@ pub fn check_left(layout: &Layout) -> Result<(), String> {
         .into_iter()
         .filter_map(|pid| ours.claim(pid).map(|why| format!("{}: {why}", describe(pid))))
         .collect();
-    if found.is_empty() {
-        println!("after stop: no simulator process left");
-        Ok(())
-    } else {
-        let report = format!(
-            "after stop: {} SIMULATOR PROCESS(ES) LEFT:\n  {}",
-            found.len(),
-            found.join("\n  ")
-        );
-        println!("{report}");
-        Err(report)
-    }
+    verdict(
+        &found,
+        "after stop: no simulator process left",
+        "after stop: {} SIMULATOR PROCESS(ES) LEFT",
+    )
 }
 
 #[cfg(test)]
