@@ -61,26 +61,33 @@ impl ChiaConfig {
         let hostname = reader.string("self_hostname")?.unwrap_or_else(|| "localhost".to_owned());
         let selected_network = reader.string("selected_network")?;
         let daemon_port = reader.port("daemon_port")?;
-        let ca_cert = match reader.string("private_ssl_ca.crt")? {
-            Some(path) => root.join(path),
-            None => root.join("config/ssl/ca/private_ca.crt"),
-        };
+        let ca_cert = reader.path(
+            &root,
+            "private_ssl_ca.crt",
+            reader.string("private_ssl_ca.crt")?,
+            "config/ssl/ca/private_ca.crt",
+        )?;
         let mut services = BTreeMap::new();
         for &service in Service::ALL {
             let section = service.config_key();
             let port =
                 reader.port(&format!("{section}.rpc_port"))?.unwrap_or(service.default_port());
             let dir = service.cert_dir();
-            let cert = reader
-                .string(&format!("{section}.ssl.private_crt"))?
-                .unwrap_or_else(|| format!("config/ssl/{dir}/private_{dir}.crt"));
-            let key = reader
-                .string(&format!("{section}.ssl.private_key"))?
-                .unwrap_or_else(|| format!("config/ssl/{dir}/private_{dir}.key"));
-            services.insert(
-                service,
-                ServiceConfig { port, cert: root.join(cert), key: root.join(key) },
-            );
+            let cert_key = format!("{section}.ssl.private_crt");
+            let cert = reader.path(
+                &root,
+                &cert_key,
+                reader.string(&cert_key)?,
+                &format!("config/ssl/{dir}/private_{dir}.crt"),
+            )?;
+            let key_key = format!("{section}.ssl.private_key");
+            let key = reader.path(
+                &root,
+                &key_key,
+                reader.string(&key_key)?,
+                &format!("config/ssl/{dir}/private_{dir}.key"),
+            )?;
+            services.insert(service, ServiceConfig { port, cert, key });
         }
         Ok(ChiaConfig { root, hostname, selected_network, daemon_port, ca_cert, services })
     }
@@ -150,14 +157,31 @@ impl ChiaConfig {
     }
 }
 
-/// `$CHIA_ROOT`, or `~/.chia/mainnet`.
+/// `$CHIA_ROOT`, or `~/.chia/mainnet`, with a leading `~` expanded to the home directory as
+/// Chia does.
 pub fn default_root() -> Result<PathBuf> {
-    if let Some(root) = std::env::var_os("CHIA_ROOT").filter(|root| !root.is_empty()) {
-        return Ok(PathBuf::from(root));
-    }
-    match std::env::var_os("HOME").filter(|home| !home.is_empty()) {
-        Some(home) => Ok(PathBuf::from(home).join(".chia").join("mainnet")),
-        None => Err(Error::config(None, None, "neither CHIA_ROOT nor HOME is set")),
+    let root = std::env::var_os("CHIA_ROOT")
+        .filter(|root| !root.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("~/.chia/mainnet"));
+    expand_home(&root).ok_or_else(|| {
+        Error::config(
+            None,
+            Some("CHIA_ROOT"),
+            format!("cannot expand `~` in {}: no home directory is known", root.display()),
+        )
+    })
+}
+
+/// Replaces a leading `~` component with the user's home directory; `None` when there is one
+/// but no home directory is known. Other paths are returned as they are.
+pub fn expand_home(path: &Path) -> Option<PathBuf> {
+    let mut components = path.components();
+    match components.next() {
+        Some(std::path::Component::Normal(first)) if first == "~" => std::env::home_dir()
+            .filter(|home| !home.as_os_str().is_empty())
+            .map(|home| home.join(components.as_path())),
+        _ => Some(path.to_path_buf()),
     }
 }
 
@@ -182,6 +206,21 @@ impl Reader<'_> {
             Some(Value::String(text)) => Ok(Some(text.clone())),
             Some(other) => Err(self.error(key, format!("expected text, found {other}"))),
         }
+    }
+
+    /// A path setting as Chia reads it: `~` expanded, then relative to the root.
+    fn path(
+        &self,
+        root: &Path,
+        key: &str,
+        value: Option<String>,
+        default: &str,
+    ) -> Result<PathBuf> {
+        let text = value.unwrap_or_else(|| default.to_owned());
+        let path = expand_home(Path::new(&text)).ok_or_else(|| {
+            self.error(key, format!("cannot expand `~` in {text:?}: no home directory is known"))
+        })?;
+        Ok(if path.is_absolute() { path } else { root.join(path) })
     }
 
     fn port(&self, key: &str) -> Result<Option<u16>> {
@@ -246,6 +285,27 @@ wallet:
         let err = ChiaConfig::load("/nonexistent-chia-root").unwrap_err();
         assert!(err.is_config());
         assert!(err.to_string().contains("nonexistent-chia-root/config/config.yaml"), "{err}");
+    }
+
+    #[test]
+    fn absolute_and_home_paths_are_not_joined_to_the_root() {
+        let text = SAMPLE
+            .replace("config/ssl/ca/private_ca.crt", "/etc/chia/ca.crt")
+            .replace("config/ssl/full_node/private_full_node.crt", "~/certs/node.crt");
+        let config = ChiaConfig::parse("/r", Path::new("c.yaml"), &text).unwrap();
+        assert_eq!(config.ca_cert(), Path::new("/etc/chia/ca.crt"));
+        let cert = &config.service(Service::FullNode).unwrap().cert;
+        let home = std::env::home_dir().expect("a home directory");
+        assert_eq!(cert, &home.join("certs/node.crt"));
+    }
+
+    #[test]
+    fn a_leading_tilde_is_the_home_directory() {
+        let home = std::env::home_dir().expect("a home directory");
+        assert_eq!(expand_home(Path::new("~/.chia/mainnet")), Some(home.join(".chia/mainnet")));
+        assert_eq!(expand_home(Path::new("~")), Some(home));
+        assert_eq!(expand_home(Path::new("/a/~/b")), Some(PathBuf::from("/a/~/b")));
+        assert_eq!(expand_home(Path::new("~x/b")), Some(PathBuf::from("~x/b")));
     }
 
     #[test]

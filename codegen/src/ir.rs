@@ -110,6 +110,17 @@ pub struct Ir {
     pub services: Vec<Service>,
     /// Files that declare types, sorted by path.
     pub type_files: Vec<TypeFile>,
+    /// The codes of `structuredError`, when a file declares them.
+    pub error_codes: Option<ErrorCodes>,
+}
+
+/// The codes a failure reply may carry.
+#[derive(Debug, Clone)]
+pub struct ErrorCodes {
+    /// The schema file that declares them.
+    pub source: String,
+    /// The codes, in schema order.
+    pub variants: Vec<Variant>,
 }
 
 impl Ir {
@@ -136,6 +147,65 @@ impl Ir {
     /// Number of endpoints.
     pub fn endpoint_count(&self) -> usize {
         self.services.iter().map(|s| s.endpoints.len()).sum()
+    }
+
+    /// The named type called `name`.
+    pub fn named_type(&self, name: &str) -> Option<&NamedType> {
+        self.type_files.iter().flat_map(|f| &f.types).find(|t| t.name.as_str() == name)
+    }
+
+    /// The traits every type in `fields` has.
+    pub fn field_traits(&self, fields: &[Field]) -> Traits {
+        fields.iter().fold(Traits::ALL, |acc, f| acc.and(self.ty_traits(&f.ty)))
+    }
+
+    /// The traits a value of type `ty` has.
+    pub fn ty_traits(&self, ty: &Ty) -> Traits {
+        match ty {
+            Ty::Prim(p) => prim_traits(*p),
+            Ty::Optional(t) | Ty::Nullable(t) => self.ty_traits(t),
+            Ty::List(t) => Traits { copy: false, ..self.ty_traits(t) },
+            Ty::Map(k, v) => Traits { copy: false, ..self.ty_traits(k).and(self.ty_traits(v)) },
+            Ty::Tuple(items) => items.iter().fold(Traits::ALL, |acc, t| acc.and(self.ty_traits(t))),
+            // serde_json::Value is Eq (its numbers are never NaN) but not Hash.
+            Ty::Any => Traits { copy: false, eq: true, hash: false },
+            Ty::Named(name) => self.named_type(name.as_str()).map_or(Traits::NONE, |t| t.traits),
+        }
+    }
+}
+
+/// The derivable traits a type has beyond `Debug`, `Clone` and `PartialEq`, which all have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Traits {
+    /// `Copy`.
+    pub copy: bool,
+    /// `Eq`.
+    pub eq: bool,
+    /// `Hash`.
+    pub hash: bool,
+}
+
+impl Traits {
+    /// Every trait.
+    pub const ALL: Traits = Traits { copy: true, eq: true, hash: true };
+    /// None of them.
+    pub const NONE: Traits = Traits { copy: false, eq: false, hash: false };
+
+    /// The traits both have.
+    pub fn and(self, other: Traits) -> Traits {
+        Traits {
+            copy: self.copy && other.copy,
+            eq: self.eq && other.eq,
+            hash: self.hash && other.hash,
+        }
+    }
+}
+
+fn prim_traits(p: Prim) -> Traits {
+    match p {
+        Prim::F64 => Traits { copy: true, eq: false, hash: false },
+        Prim::Str | Prim::Bytes | Prim::Address => Traits { copy: false, eq: true, hash: true },
+        _ => Traits::ALL,
     }
 }
 
@@ -181,6 +251,8 @@ pub struct Endpoint {
     pub request_type: TypeName,
     /// Response struct (`GetBlockResponse`).
     pub response_type: TypeName,
+    /// Call builder (`GetBlockCall`).
+    pub call_type: TypeName,
     /// One-line summary.
     pub summary: String,
     /// Longer Markdown.
@@ -191,6 +263,8 @@ pub struct Endpoint {
     pub since: Option<String>,
     /// Deprecation note.
     pub deprecated: Option<String>,
+    /// Whether replies carry secrets.
+    pub sensitive: bool,
     /// Request fields in wire order.
     pub request: Vec<Field>,
     /// Response fields (besides `success`) in wire order.
@@ -241,7 +315,23 @@ pub enum Ty {
 }
 
 impl Ty {
-    /// The Rust type.
+    /// Every primitive and named type the type mentions, for `use` lines.
+    pub fn uses(&self, out: &mut Vec<Ty>) {
+        match self {
+            Ty::Prim(_) | Ty::Named(_) => out.push(self.clone()),
+            Ty::Optional(t) | Ty::Nullable(t) | Ty::List(t) => t.uses(out),
+            Ty::Map(k, v) => {
+                out.push(self.clone());
+                k.uses(out);
+                v.uses(out);
+            }
+            Ty::Tuple(items) => items.iter().for_each(|t| t.uses(out)),
+            Ty::Any => {}
+        }
+    }
+
+    /// The Rust type, naming named types, chia-rpc's primitives and `BTreeMap` by their short
+    /// names (the files that use them import them).
     pub fn rust(&self) -> TokenStream {
         match self {
             Ty::Prim(p) => prim_rust(*p),
@@ -255,14 +345,14 @@ impl Ty {
             }
             Ty::Map(k, v) => {
                 let (k, v) = (k.rust(), v.rust());
-                quote!(std::collections::BTreeMap<#k, #v>)
+                quote!(BTreeMap<#k, #v>)
             }
             Ty::Tuple(items) => {
                 let items = items.iter().map(Ty::rust);
                 quote!((#(#items),*))
             }
             Ty::Any => quote!(serde_json::Value),
-            Ty::Named(name) => quote!(crate::generated::types::#name),
+            Ty::Named(name) => quote!(#name),
         }
     }
 }
@@ -281,16 +371,16 @@ fn prim_rust(p: Prim) -> TokenStream {
         Prim::F64 => quote!(f64),
         Prim::Bool => quote!(bool),
         Prim::Str => quote!(String),
-        Prim::Bytes => quote!(chia_rpc::Bytes),
-        Prim::Bytes4 => quote!(chia_rpc::Bytes4),
-        Prim::Bytes8 => quote!(chia_rpc::Bytes8),
-        Prim::Bytes32 => quote!(chia_rpc::Bytes32),
-        Prim::Bytes48 => quote!(chia_rpc::Bytes48),
-        Prim::Bytes96 => quote!(chia_rpc::Bytes96),
-        Prim::Bytes100 => quote!(chia_rpc::Bytes100),
-        Prim::G1 => quote!(chia_rpc::G1Element),
-        Prim::G2 => quote!(chia_rpc::G2Element),
-        Prim::Address => quote!(chia_rpc::Address),
+        Prim::Bytes => quote!(Bytes),
+        Prim::Bytes4 => quote!(Bytes4),
+        Prim::Bytes8 => quote!(Bytes8),
+        Prim::Bytes32 => quote!(Bytes32),
+        Prim::Bytes48 => quote!(Bytes48),
+        Prim::Bytes96 => quote!(Bytes96),
+        Prim::Bytes100 => quote!(Bytes100),
+        Prim::G1 => quote!(G1Element),
+        Prim::G2 => quote!(G2Element),
+        Prim::Address => quote!(Address),
     }
 }
 
@@ -316,6 +406,13 @@ pub struct NamedType {
     pub doc: String,
     /// Record or enum.
     pub kind: TypeKind,
+    /// A record fixed by consensus: exhaustive, buildable with a struct literal.
+    pub frozen: bool,
+    /// The derivable traits it has.
+    pub traits: Traits,
+    /// Whether users build values of it to send (it appears in a request): it then gets a
+    /// constructor and setters.
+    pub buildable: bool,
 }
 
 /// The shape of a named type.
@@ -325,6 +422,24 @@ pub enum TypeKind {
     Record(Vec<Field>),
     /// A closed set of strings.
     Enum(Vec<Variant>),
+    /// A closed set of integers.
+    IntEnum {
+        /// The integer type on the wire.
+        repr: Prim,
+        /// The numbers.
+        values: Vec<IntVariant>,
+    },
+}
+
+/// One number of an integer enum.
+#[derive(Debug, Clone)]
+pub struct IntVariant {
+    /// The Rust variant.
+    pub ident: TypeName,
+    /// The wire number.
+    pub value: i64,
+    /// Documentation.
+    pub doc: String,
 }
 
 /// One string of a string enum.

@@ -14,7 +14,7 @@ pub mod validate;
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Diagnostics};
-pub use emit::{GeneratedFile, Layout, generate};
+pub use emit::{EmitError, GeneratedFile, Layout, generate};
 pub use ir::Ir;
 
 /// Parses and validates every schema file under `schema_dir`. Error messages name files
@@ -143,9 +143,9 @@ mod tests {
     fn generation_is_deterministic() {
         let (_, ir) = fixture();
         let layout = Layout::default();
-        let first = generate(&ir, &layout);
+        let first = generate(&ir, &layout).expect("generated");
         let (_, again) = fixture();
-        assert_eq!(first, generate(&again, &layout));
+        assert_eq!(first, generate(&again, &layout).expect("generated"));
         assert!(first.iter().any(|f| f.path.ends_with("full_node/client.rs")));
         // Set CODEGEN_DUMP=<dir> to look at the output of the fixture.
         if let Some(dir) = std::env::var_os("CODEGEN_DUMP") {

@@ -27,6 +27,11 @@ pub struct SchemaFile {
     #[serde(default)]
     #[schemars(with = "IndexMap<String, TypeDef>")]
     pub types: IndexMap<String, Spanned<TypeDef>>,
+    /// The codes a failure reply may carry in `structuredError.code` (chia-blockchain's
+    /// `RpcErrorCodes`), each with its documentation. At most one file declares them.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, String>")]
+    pub error_codes: Option<Spanned<IndexMap<String, String>>>,
 }
 
 /// A service: one RPC server of a Chia installation.
@@ -88,6 +93,10 @@ pub struct EndpointDef {
     /// Set when upstream deprecates the endpoint: the note says what to use instead.
     #[serde(default)]
     pub deprecated: Option<String>,
+    /// `true` when replies carry secrets (private keys, mnemonics, seeds, passphrases): their
+    /// bodies are then never shown in errors.
+    #[serde(default)]
+    pub sensitive: bool,
     /// Request fields, in wire order. Empty when the endpoint takes `{}`.
     #[serde(default)]
     #[schemars(with = "IndexMap<String, FieldDef>")]
@@ -98,19 +107,40 @@ pub struct EndpointDef {
     pub response: IndexMap<String, Spanned<FieldDef>>,
 }
 
-/// A named type: a record (struct) or a closed set of strings (enum).
+/// A named type: a record (struct), a closed set of strings, or a closed set of integers.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
     /// What the type is.
     pub doc: String,
-    /// Record fields, in wire order. Exactly one of `fields` and `variants` is given.
+    /// Record fields, in wire order. Exactly one of `fields`, `variants` and `values` is given.
     #[serde(default)]
     #[schemars(with = "Option<IndexMap<String, FieldDef>>")]
     pub fields: Option<IndexMap<String, Spanned<FieldDef>>>,
     /// The wire strings of a string enum, each with its documentation.
     #[serde(default)]
     pub variants: Option<IndexMap<String, String>>,
+    /// The wire numbers of an integer enum, keyed by their Rust name (`FullNode`); needs `repr`.
+    #[serde(default)]
+    pub values: Option<IndexMap<String, ValueDef>>,
+    /// The integer type of an integer enum's wire numbers (`u8`, `u16`, `u32`, …).
+    #[serde(default)]
+    pub repr: Option<String>,
+    /// For a record fixed by consensus (a coin, a spend): it will never gain fields, so it is
+    /// generated exhaustive and can be built with a struct literal. Other records are
+    /// `#[non_exhaustive]`, so a field added upstream breaks nobody.
+    #[serde(default)]
+    pub frozen: bool,
+}
+
+/// One number of an integer enum.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueDef {
+    /// The number on the wire.
+    pub value: i64,
+    /// What it means.
+    pub doc: String,
 }
 
 /// One field of a request, a response or a record.

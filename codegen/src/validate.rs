@@ -6,6 +6,7 @@
 //!
 //! [`Ir`]: crate::ir::Ir
 
+mod analysis;
 mod checker;
 mod fields;
 mod lower;

@@ -13,7 +13,7 @@ fn generated_code_is_up_to_date() {
         Err(errors) => panic!("the schema has errors:\n{errors}"),
     };
     let layout = Layout::default();
-    let files = generate(&ir, &layout);
+    let files = generate(&ir, &layout).unwrap_or_else(|err| panic!("{err}"));
     let drift = check(root, &layout, &files).expect("read generated files");
     let paths: Vec<String> = drift.paths().iter().map(|p| p.display().to_string()).collect();
     assert!(

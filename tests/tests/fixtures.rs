@@ -5,12 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
 use chia_rpc::decode::{Strictness, decode_response};
 use chia_rpc::full_node::{GetCoinRecordByName, GetCoinRecordsByNames};
 
-fn fixture(path: &str) -> Vec<u8> {
+fn fixture(path: &str) -> Bytes {
     let base: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chia-2.7.5");
-    std::fs::read(base.join(path)).unwrap()
+    Bytes::from(std::fs::read(base.join(path)).unwrap())
 }
 
 #[test]
@@ -18,7 +19,7 @@ fn coin_ids_computed_locally_match_the_names_the_node_was_asked_for() {
     let request: GetCoinRecordByName =
         serde_json::from_slice(&fixture("full_node/get_coin_record_by_name.request.json")).unwrap();
     let reply = decode_response::<GetCoinRecordByName>(
-        &fixture("full_node/get_coin_record_by_name.json"),
+        fixture("full_node/get_coin_record_by_name.json"),
         Strictness::Strict,
     )
     .unwrap();
@@ -28,7 +29,7 @@ fn coin_ids_computed_locally_match_the_names_the_node_was_asked_for() {
         serde_json::from_slice(&fixture("full_node/get_coin_records_by_names.request.json"))
             .unwrap();
     let reply = decode_response::<GetCoinRecordsByNames>(
-        &fixture("full_node/get_coin_records_by_names.json"),
+        fixture("full_node/get_coin_records_by_names.json"),
         Strictness::Strict,
     )
     .unwrap();
@@ -50,16 +51,17 @@ fn uint128_balances_above_u64_survive_decoding() {
     }
     let body = fixture("wallet/get_wallet_balance.json");
     let reply: Reply =
-        chia_rpc::decode::decode_reply("get_wallet_balance", &body, Strictness::Lenient).unwrap();
+        chia_rpc::decode::decode_reply("get_wallet_balance", body.clone(), Strictness::Lenient)
+            .unwrap();
     let balance = reply.wallet_balance.confirmed_wallet_balance;
     assert!(balance > u128::from(u64::MAX), "{balance}");
     assert!(String::from_utf8_lossy(&body).contains(&balance.to_string()));
 }
 
 /// Decodes `body` as the reply of `endpoint` of `service` through the by-name dispatch.
-struct DecodeAs<'a>(&'a [u8]);
+struct DecodeAs(Bytes);
 
-impl chia_rpc::EndpointVisitor for DecodeAs<'_> {
+impl chia_rpc::EndpointVisitor for DecodeAs {
     type Output = bool;
 
     fn visit<E: chia_rpc::Endpoint>(self) -> bool {
@@ -79,16 +81,17 @@ fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
                 continue;
             }
             let endpoint = name.split('.').next().unwrap().to_owned();
-            let body = std::fs::read(&path).unwrap();
+            let body = Bytes::from(std::fs::read(&path).unwrap());
             let service = chia_rpc::Service::Simulator;
-            let whole = chia_rpc::visit_endpoint(service, &endpoint, DecodeAs(&body));
+            let whole = chia_rpc::visit_endpoint(service, &endpoint, DecodeAs(body.clone()));
             assert_eq!(whole, Some(true), "{name} decodes whole");
             // Every cut before the closing brace leaves invalid JSON: everywhere in small
             // replies, at ~64 points in large ones.
             let closing = body.iter().rposition(|&byte| byte == b'}').unwrap();
             let step = (closing / 64).max(1);
             for cut in (0..=closing).step_by(step) {
-                let decoded = chia_rpc::visit_endpoint(service, &endpoint, DecodeAs(&body[..cut]));
+                let decoded =
+                    chia_rpc::visit_endpoint(service, &endpoint, DecodeAs(body.slice(..cut)));
                 assert_eq!(decoded, Some(false), "{name} cut at {cut} decoded");
                 checked += 1;
             }

@@ -8,9 +8,11 @@ mod support;
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use chia_rpc::decode::Strictness;
-use chia_rpc::http::HttpsClientBuilder;
-use chia_rpc::{ErrorKind, HttpsClient, Service};
+use chia_rpc::http::HttpsTransportBuilder;
+use chia_rpc::transport::RawRequest;
+use chia_rpc::{Client, ErrorKind, HttpsTransport, Service, Transport};
 use support::certs::{Ca, Leaf};
 use support::mock_server::{self, Behaviour, MockServer};
 
@@ -30,8 +32,8 @@ fn install() -> Install {
     Install { ca, server, client }
 }
 
-fn builder(server: &MockServer, trusted_ca: &Ca, identity: &Leaf) -> HttpsClientBuilder {
-    HttpsClient::builder()
+fn builder(server: &MockServer, trusted_ca: &Ca, identity: &Leaf) -> HttpsTransportBuilder {
+    HttpsTransport::builder()
         .host("127.0.0.1")
         .port(Service::FullNode, server.addr.port())
         .ca_cert_pem(trusted_ca.cert_pem.clone())
@@ -39,8 +41,8 @@ fn builder(server: &MockServer, trusted_ca: &Ca, identity: &Leaf) -> HttpsClient
         .timeout(Duration::from_secs(5))
 }
 
-async fn healthz(client: &HttpsClient) -> chia_rpc::Result<Vec<u8>> {
-    client.call_raw(Service::FullNode, "healthz", b"{}".to_vec()).await
+async fn healthz(transport: &HttpsTransport) -> chia_rpc::Result<Bytes> {
+    transport.send(RawRequest::new(Service::FullNode, "healthz", &b"{}"[..])).await
 }
 
 #[tokio::test]
@@ -138,7 +140,7 @@ async fn the_name_is_checked_unless_chain_only_is_chosen() {
 #[tokio::test]
 async fn no_ca_and_no_opt_out_is_a_build_error() {
     let install = install();
-    let err = HttpsClient::builder()
+    let err = HttpsTransport::builder()
         .identity_pem(install.client.cert_pem.clone(), install.client.key_pem.clone())
         .build()
         .unwrap_err();
@@ -169,25 +171,73 @@ async fn garbage_replies_become_decode_errors_with_the_body() {
         Behaviour::Reply(200, "<html>not json</html>".into()),
     )
     .await;
-    let client = builder(&server, &install.ca, &install.client)
-        .strictness(Strictness::Strict)
-        .build()
-        .unwrap();
+    let transport = builder(&server, &install.ca, &install.client).build().unwrap();
+    let client = Client::new(transport).with_strictness(Strictness::Strict);
     let err =
-        chia_rpc::Transport::call_on(&client, Service::FullNode, &chia_rpc::shared::Healthz::new())
-            .await
-            .unwrap_err();
+        client.call_on(Service::FullNode, chia_rpc::shared::Healthz::new()).await.unwrap_err();
     let failure = err.decode_failure().expect("a decode failure");
-    assert_eq!(failure.body, "<html>not json</html>");
+    assert_eq!(failure.body.text(), "<html>not json</html>");
 }
 
 #[tokio::test]
-async fn a_dropped_connection_is_a_connect_error() {
+async fn a_connection_dropped_after_the_request_is_a_lost_connection() {
     let install = install();
     let server = mock_server::start(&install.server, &install.ca, Behaviour::Drop).await;
     let client = builder(&server, &install.ca, &install.client).build().unwrap();
     let err = healthz(&client).await.unwrap_err();
+    assert!(err.is_connection_lost(), "{err}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_error() {
+    let install = install();
+    // Bind a port, then free it: nothing listens there any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = HttpsTransport::builder()
+        .host("127.0.0.1")
+        .port(Service::FullNode, port)
+        .ca_cert_pem(install.ca.cert_pem.clone())
+        .identity_pem(install.client.cert_pem.clone(), install.client.key_pem.clone())
+        .build()
+        .unwrap();
+    let err = healthz(&client).await.unwrap_err();
     assert!(err.is_connect(), "{err}");
+}
+
+#[tokio::test]
+async fn a_per_call_timeout_overrides_the_transport_default() {
+    let install = install();
+    let server = mock_server::start(&install.server, &install.ca, Behaviour::Hang).await;
+    let transport = builder(&server, &install.ca, &install.client)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let client = Client::new(transport);
+    let started = std::time::Instant::now();
+    let err = client
+        .call_on(Service::FullNode, chia_rpc::shared::Healthz::new())
+        .timeout(Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn an_unreadable_client_certificate_fails_only_its_own_service() {
+    let install = install();
+    let server =
+        mock_server::start(&install.server, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let missing = std::env::temp_dir().join("chia-rpc-no-such-dir/private_wallet.crt");
+    let transport = builder(&server, &install.ca, &install.client)
+        .service_identity_files(Service::Wallet, &missing, missing.with_extension("key"))
+        .build()
+        .unwrap();
+    assert_eq!(healthz(&transport).await.unwrap(), OK.as_bytes());
+    let err =
+        transport.send(RawRequest::new(Service::Wallet, "healthz", &b"{}"[..])).await.unwrap_err();
+    assert!(err.is_config(), "{err}");
+    assert!(err.to_string().contains("private_wallet.crt"), "{err}");
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use crate::sim::{self, Cmd, Layout, NETNS};
-use crate::test_cmd::{cargo_path, finish};
+use crate::test_cmd::{Suite, cargo_path, finish};
 
 const USAGE: &str = "\
 usage: cargo xtask capture [--chia-version V]
@@ -60,7 +60,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 
     let after = snapshot(&dir)?;
     report(&dir, &before, &after);
-    finish(status?.code(), &problems)
+    finish(status?.code(), &problems, Suite::Whole)
 }
 
 /// Size and content hash of every file under `dir`, by path relative to it.

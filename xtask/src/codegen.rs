@@ -14,7 +14,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let ir = load(&root.join("schema"), &root)
         .map_err(|d| format!("{d}\nschema errors: {}", d.0.len()))?;
     let layout = Layout::default();
-    let files = generate(&ir, &layout);
+    let files = generate(&ir, &layout).map_err(|err| err.to_string())?;
     let drift =
         check(&root, &layout, &files).map_err(|e| format!("cannot read generated files: {e}"))?;
     let summary = format!(

@@ -1,19 +1,22 @@
-//! `chia-rpc`: check captured replies against the typed model, or call a service.
+//! `chia-rpc`: call the endpoints in chia-rpc's schema, or check captured replies against it.
 
 use std::future::Future;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
 
+use bytes::Bytes;
 use chia_rpc::decode::{Strictness, decode_response};
+use chia_rpc::transport::CallOptions;
 use chia_rpc::{
-    ChiaConfig, Endpoint, EndpointVisitor, Error, ErrorKind, HttpsClient, Service, Transport,
-    endpoint_names, visit_endpoint,
+    ChiaConfig, Client, Endpoint, EndpointVisitor, Error, ErrorKind, Service, endpoint_names,
+    visit_endpoint,
 };
 use clap::{Parser, Subcommand};
 
-/// Typed Chia RPC from the command line.
+/// Typed Chia RPC from the command line, for every endpoint in chia-rpc's schema (`chia-rpc
+/// list` shows which).
 #[derive(Parser)]
 #[command(name = "chia-rpc", version, about)]
 struct Cli {
@@ -28,7 +31,7 @@ enum Command {
     /// Exit 0: a success reply that decodes. Exit 3: a well-formed failure reply
     /// (`success: false`). Exit 1: anything else, with the JSON path and the reason.
     Decode {
-        /// Also refuse fields the model does not know.
+        /// Also refuse fields and enum values the model does not know.
         #[arg(long)]
         strict: bool,
         /// Service name as chia names it: full_node, simulator, wallet, farmer, …
@@ -38,7 +41,9 @@ enum Command {
         /// File with the reply body; `-` or nothing reads standard input.
         file: Option<PathBuf>,
     },
-    /// Send a request, checked against the typed model first, and print the typed reply.
+    /// Send a request, checked against the typed model first, and print the reply.
+    ///
+    /// Exit 0: success. Exit 3: the node answered `success: false`. Exit 1: anything else.
     Call {
         /// Service name as chia names it.
         service: String,
@@ -46,6 +51,9 @@ enum Command {
         endpoint: String,
         /// The request as JSON (default `{}`).
         json: Option<String>,
+        /// Print the reply exactly as the node sent it instead of the decoded model.
+        #[arg(long)]
+        raw: bool,
         /// Chia root (default: $CHIA_ROOT or ~/.chia/mainnet).
         #[arg(long)]
         root: Option<PathBuf>,
@@ -56,10 +64,10 @@ enum Command {
         #[arg(long)]
         port: Option<u16>,
     },
-    /// List the endpoints a service serves.
+    /// List the services and how many endpoints each serves, or the endpoints of one service.
     List {
-        /// Service name as chia names it.
-        service: String,
+        /// Service name as chia names it; without one, every service.
+        service: Option<String>,
     },
 }
 
@@ -77,14 +85,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Decode { strict, service, endpoint, file } => {
             let service = parse_service(&service)?;
-            let body = read_body(file)?;
+            let body = Bytes::from(read_body(file)?);
             let strictness = if strict { Strictness::Strict } else { Strictness::Lenient };
-            let outcome =
-                visit_endpoint(service, &endpoint, DecodeVisitor { body: &body, strictness })
-                    .ok_or_else(|| unknown_endpoint(service, &endpoint))?;
-            Ok(report(outcome.map(|_| format!("{service} {endpoint}: reply decodes"))))
+            let outcome = visit_endpoint(service, &endpoint, DecodeVisitor { body, strictness })
+                .ok_or_else(|| unknown_endpoint(service, &endpoint))?;
+            Ok(report(outcome.map(|()| format!("{service} {endpoint}: reply decodes\n"))))
         }
-        Command::Call { service, endpoint, json, root, host, port } => {
+        Command::Call { service, endpoint, json, raw, root, host, port } => {
             let service = parse_service(&service)?;
             let mut config = match root {
                 Some(root) => ChiaConfig::load(root),
@@ -97,23 +104,32 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(port) = port {
                 config = config.with_port(service, port);
             }
-            let client = HttpsClient::from_config(&config).map_err(|err| err.to_string())?;
+            let client = Client::from_config(&config).map_err(|err| err.to_string())?;
             let request = json.unwrap_or_else(|| "{}".to_owned());
             let call = visit_endpoint(
                 service,
                 &endpoint,
-                CallVisitor { client: &client, service, request: &request },
+                CallVisitor { client: &client, service, request: &request, raw },
             )
             .ok_or_else(|| unknown_endpoint(service, &endpoint))?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|err| format!("starting the runtime: {err}"))?;
-            Ok(report(runtime.block_on(call)))
+            // The raw reply is printed byte for byte; the decoded one ends with a newline.
+            let newline = if raw { "" } else { "\n" };
+            Ok(report(runtime.block_on(call).map(|text| text + newline)))
         }
-        Command::List { service } => {
+        Command::List { service: Some(service) } => {
             for name in endpoint_names(parse_service(&service)?) {
                 println!("{name}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List { service: None } => {
+            for &service in Service::ALL {
+                let count = endpoint_names(service).len();
+                println!("{:<12} {count:>4} endpoints  {}", service.name(), service.title());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -124,7 +140,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
 fn report(outcome: chia_rpc::Result<String>) -> ExitCode {
     match outcome {
         Ok(text) => {
-            println!("{text}");
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
             ExitCode::SUCCESS
         }
         Err(err) => match err.kind() {
@@ -171,12 +189,12 @@ fn read_body(file: Option<PathBuf>) -> Result<Vec<u8>, String> {
     }
 }
 
-struct DecodeVisitor<'a> {
-    body: &'a [u8],
+struct DecodeVisitor {
+    body: Bytes,
     strictness: Strictness,
 }
 
-impl EndpointVisitor for DecodeVisitor<'_> {
+impl EndpointVisitor for DecodeVisitor {
     type Output = chia_rpc::Result<()>;
 
     fn visit<E: Endpoint>(self) -> Self::Output {
@@ -185,9 +203,10 @@ impl EndpointVisitor for DecodeVisitor<'_> {
 }
 
 struct CallVisitor<'a> {
-    client: &'a HttpsClient,
+    client: &'a Client,
     service: Service,
     request: &'a str,
+    raw: bool,
 }
 
 type CallFuture<'a> = Pin<Box<dyn Future<Output = chia_rpc::Result<String>> + 'a>>;
@@ -198,19 +217,35 @@ impl<'a> EndpointVisitor for CallVisitor<'a> {
     fn visit<E: Endpoint>(self) -> Self::Output {
         Box::pin(async move {
             let request: E = parse_request(self.request)?;
-            let response = self.client.call_on(self.service, &request).await?;
-            serde_json::to_string_pretty(&response).map_err(|err| invalid_request(E::NAME, err))
+            if self.raw {
+                let body = serde_json::to_vec(&request).map_err(|err| invalid(E::NAME, err))?;
+                let reply =
+                    self.client.send_raw(self.service, E::NAME, body, CallOptions::new()).await?;
+                return Ok(String::from_utf8_lossy(&reply).into_owned());
+            }
+            let response = self.client.call_on(self.service, request).await?;
+            serde_json::to_string_pretty(&response).map_err(|err| invalid(E::NAME, err))
         })
     }
 }
 
+/// Parses the request JSON against the endpoint's model, naming the path of a value that does
+/// not fit and telling input that is not JSON at all apart.
 fn parse_request<E: Endpoint>(json: &str) -> chia_rpc::Result<E> {
+    if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(json) {
+        return Err(invalid(E::NAME, format!("not valid JSON: {err}")));
+    }
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json)).map_err(|err| {
         let path = err.path().to_string();
-        invalid_request(E::NAME, format!("at `{path}`: {}", err.into_inner()))
+        let reason = err.into_inner();
+        if path.is_empty() || path == "." {
+            invalid(E::NAME, reason)
+        } else {
+            invalid(E::NAME, format!("at `{path}`: {reason}"))
+        }
     })
 }
 
-fn invalid_request(endpoint: &str, reason: impl std::fmt::Display) -> Error {
+fn invalid(endpoint: &str, reason: impl std::fmt::Display) -> Error {
     Error::invalid_request(endpoint, reason.to_string())
 }

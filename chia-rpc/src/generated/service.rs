@@ -5,21 +5,21 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Service {
-    /// Crawler (`crawler`): The crawler walks the peer-to-peer network, records the full nodes it meets and reports statistics about them; it runs inside the seeder.
+    /// The crawler (`crawler`): see [the module](super::crawler).
     Crawler,
-    /// Data layer (`data_layer`): The data layer stores key-value stores whose roots are committed on chain, subscribes to other people's stores and serves or fetches their contents through mirrors.
+    /// The data layer (`data_layer`): see [the module](super::data_layer).
     DataLayer,
-    /// Farmer (`farmer`): The farmer receives signage points from the full node, asks its harvesters for proofs of space, signs blocks and partial proofs for pools, and reports on farming rewards and pools.
+    /// The farmer (`farmer`): see [the module](super::farmer).
     Farmer,
-    /// Full node (`full_node`): The full node validates and stores the blockchain, keeps the mempool and answers questions about blocks, coins and pending transactions.
+    /// The full node (`full_node`): see [the module](super::full_node).
     FullNode,
-    /// Harvester (`harvester`): The harvester manages plot files on local disks and looks them up for proofs of space when its farmer asks.
+    /// The harvester (`harvester`): see [the module](super::harvester).
     Harvester,
-    /// Simulator (`simulator`): The simulator is a full node on a private test network that farms blocks on request.
+    /// The simulator (`simulator`): see [the module](super::simulator).
     Simulator,
-    /// Solver (`solver`): The solver computes full proofs from v2 plot partial proofs on behalf of farmers.
+    /// The solver (`solver`): see [the module](super::solver).
     Solver,
-    /// Wallet (`wallet`): The wallet holds keys, tracks the coins they control and builds, signs and submits transactions: XCH, CATs, NFTs, DIDs, offers, plot NFTs and more.
+    /// The wallet (`wallet`): see [the module](super::wallet).
     Wallet,
 }
 
@@ -174,47 +174,69 @@ impl std::str::FromStr for Service {
     }
 }
 
-/// Client handles of every service, on any [`chia_rpc::Transport`].
-pub trait ServiceClients: chia_rpc::Transport {
-    /// The crawler methods over this transport.
-    fn crawler(&self) -> crate::generated::crawler::CrawlerRpc<'_, Self> {
+/// The service handles of a [`chia_rpc::Client`]: `client.full_node()`,
+/// `client.wallet()`, … In the [prelude](chia_rpc::prelude).
+pub trait ServiceClients {
+    /// The crawler endpoints ([`CrawlerRpc`](super::crawler::CrawlerRpc)).
+    fn crawler(&self) -> crate::generated::crawler::CrawlerRpc<'_>;
+    /// The data layer endpoints ([`DataLayerRpc`](super::data_layer::DataLayerRpc)).
+    fn data_layer(&self) -> crate::generated::data_layer::DataLayerRpc<'_>;
+    /// The farmer endpoints ([`FarmerRpc`](super::farmer::FarmerRpc)).
+    fn farmer(&self) -> crate::generated::farmer::FarmerRpc<'_>;
+    /// The full node endpoints ([`FullNodeRpc`](super::full_node::FullNodeRpc)).
+    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_>;
+    /// The harvester endpoints ([`HarvesterRpc`](super::harvester::HarvesterRpc)).
+    fn harvester(&self) -> crate::generated::harvester::HarvesterRpc<'_>;
+    /// The simulator endpoints ([`SimulatorRpc`](super::simulator::SimulatorRpc)).
+    fn simulator(&self) -> crate::generated::simulator::SimulatorRpc<'_>;
+    /// The solver endpoints ([`SolverRpc`](super::solver::SolverRpc)).
+    fn solver(&self) -> crate::generated::solver::SolverRpc<'_>;
+    /// The wallet endpoints ([`WalletRpc`](super::wallet::WalletRpc)).
+    fn wallet(&self) -> crate::generated::wallet::WalletRpc<'_>;
+    /// The routes every service serves, sent to `service`.
+    fn shared(
+        &self,
+        service: chia_rpc::Service,
+    ) -> crate::generated::shared::SharedRpc<'_>;
+}
+
+impl ServiceClients for chia_rpc::Client {
+    fn crawler(&self) -> crate::generated::crawler::CrawlerRpc<'_> {
         crate::generated::crawler::CrawlerRpc::new(self)
     }
 
-    /// The data layer methods over this transport.
-    fn data_layer(&self) -> crate::generated::data_layer::DataLayerRpc<'_, Self> {
+    fn data_layer(&self) -> crate::generated::data_layer::DataLayerRpc<'_> {
         crate::generated::data_layer::DataLayerRpc::new(self)
     }
 
-    /// The farmer methods over this transport.
-    fn farmer(&self) -> crate::generated::farmer::FarmerRpc<'_, Self> {
+    fn farmer(&self) -> crate::generated::farmer::FarmerRpc<'_> {
         crate::generated::farmer::FarmerRpc::new(self)
     }
 
-    /// The full node methods over this transport.
-    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_, Self> {
+    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_> {
         crate::generated::full_node::FullNodeRpc::new(self)
     }
 
-    /// The harvester methods over this transport.
-    fn harvester(&self) -> crate::generated::harvester::HarvesterRpc<'_, Self> {
+    fn harvester(&self) -> crate::generated::harvester::HarvesterRpc<'_> {
         crate::generated::harvester::HarvesterRpc::new(self)
     }
 
-    /// The simulator methods over this transport.
-    fn simulator(&self) -> crate::generated::simulator::SimulatorRpc<'_, Self> {
+    fn simulator(&self) -> crate::generated::simulator::SimulatorRpc<'_> {
         crate::generated::simulator::SimulatorRpc::new(self)
     }
 
-    /// The solver methods over this transport.
-    fn solver(&self) -> crate::generated::solver::SolverRpc<'_, Self> {
+    fn solver(&self) -> crate::generated::solver::SolverRpc<'_> {
         crate::generated::solver::SolverRpc::new(self)
     }
 
-    /// The wallet methods over this transport.
-    fn wallet(&self) -> crate::generated::wallet::WalletRpc<'_, Self> {
+    fn wallet(&self) -> crate::generated::wallet::WalletRpc<'_> {
         crate::generated::wallet::WalletRpc::new(self)
     }
-}
 
-impl<T: chia_rpc::Transport + ?Sized> ServiceClients for T {}
+    fn shared(
+        &self,
+        service: chia_rpc::Service,
+    ) -> crate::generated::shared::SharedRpc<'_> {
+        crate::generated::shared::SharedRpc::at(self, service)
+    }
+}

@@ -2,21 +2,24 @@
 //!
 //! Every Chia service presents a certificate signed by the installation's private CA whose only
 //! name is `chia.net`, whatever address it listens on. So the server is verified against that CA
-//! and, by default, the name `chia.net` instead of the host that was dialled.
+//! and, by default, the name `chia.net` instead of the host that was dialled. Both checks use
+//! rustls's public verification functions.
 
 use std::sync::Arc;
 
-use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::server::ParsedCertificate;
+use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use crate::{Error, Result};
 
 /// How the server's certificate is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ServerVerification {
     /// The chain must lead to the private CA and the certificate must name this host
     /// (Chia's certificates name `chia.net`).
@@ -31,8 +34,13 @@ pub enum ServerVerification {
 /// The name in every certificate a Chia installation makes.
 pub const CHIA_SERVER_NAME: &str = "chia.net";
 
-pub(crate) fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+/// The crypto provider: the one given, else the process default when one is installed, else
+/// ring.
+pub(crate) fn provider(chosen: Option<&Arc<CryptoProvider>>) -> Arc<CryptoProvider> {
+    match chosen.or(CryptoProvider::get_default()) {
+        Some(provider) => provider.clone(),
+        None => Arc::new(rustls::crypto::ring::default_provider()),
+    }
 }
 
 /// Parses PEM certificates; errors name `what` (a file name or "CA certificate").
@@ -52,117 +60,95 @@ pub(crate) fn private_key(pem: &[u8], what: &str) -> Result<PrivateKeyDer<'stati
         .map_err(|err| Error::tls(format!("{what}: not a PEM private key: {err}")))
 }
 
-/// Builds the client configuration: TLS 1.2/1.3 with the ring provider, the given client
+/// What the client's TLS needs besides its own identity.
+pub(crate) struct TlsSettings<'a> {
+    pub(crate) ca: &'a [CertificateDer<'static>],
+    pub(crate) verification: &'a ServerVerification,
+    pub(crate) provider: Arc<CryptoProvider>,
+    pub(crate) allow_tls12: bool,
+}
+
+/// Builds the client configuration: TLS 1.3 (and 1.2 only when allowed), the given client
 /// identity, and the chosen server verification.
 pub(crate) fn client_config(
-    ca: &[CertificateDer<'static>],
+    settings: &TlsSettings<'_>,
     identity: (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>),
-    verification: &ServerVerification,
 ) -> Result<rustls::ClientConfig> {
-    let provider = provider();
-    let verifier: Arc<dyn ServerCertVerifier> = match verification {
-        ServerVerification::InsecureNone => Arc::new(AcceptAnyServer(provider.clone())),
-        ServerVerification::CaAndName(name) => Arc::new(PrivateCaVerifier {
-            inner: webpki_verifier(ca, &provider)?,
-            expected_name: Some(
+    let provider = settings.provider.clone();
+    let check = match settings.verification {
+        ServerVerification::InsecureNone => Check::Nothing,
+        ServerVerification::CaOnly => Check::Chain { roots: roots(settings.ca)?, name: None },
+        ServerVerification::CaAndName(name) => Check::Chain {
+            roots: roots(settings.ca)?,
+            name: Some(
                 ServerName::try_from(name.clone())
                     .map_err(|err| Error::tls(format!("server name {name:?}: {err}")))?,
             ),
-        }),
-        ServerVerification::CaOnly => Arc::new(PrivateCaVerifier {
-            inner: webpki_verifier(ca, &provider)?,
-            expected_name: None,
-        }),
+        },
+    };
+    let versions: &[&rustls::SupportedProtocolVersion] = if settings.allow_tls12 {
+        &[&rustls::version::TLS13, &rustls::version::TLS12]
+    } else {
+        &[&rustls::version::TLS13]
     };
     let (chain, key) = identity;
-    rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+    rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(versions)
         .map_err(|err| Error::tls(err.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(verifier)
+        .with_custom_certificate_verifier(Arc::new(ChiaServerVerifier { check, provider }))
         .with_client_auth_cert(chain, key)
         .map_err(|err| Error::tls(format!("client certificate and key do not fit: {err}")))
 }
 
-fn webpki_verifier(
-    ca: &[CertificateDer<'static>],
-    provider: &Arc<CryptoProvider>,
-) -> Result<Arc<WebPkiServerVerifier>> {
+fn roots(ca: &[CertificateDer<'static>]) -> Result<RootCertStore> {
     let mut roots = RootCertStore::empty();
     for cert in ca {
         roots
             .add(cert.clone())
             .map_err(|err| Error::tls(format!("CA certificate refused: {err}")))?;
     }
-    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|err| Error::tls(format!("CA certificate unusable: {err}")))
+    Ok(roots)
 }
 
-/// Checks the chain against the private CA and, if set, a fixed name instead of the dialled host.
 #[derive(Debug)]
-struct PrivateCaVerifier {
-    inner: Arc<WebPkiServerVerifier>,
-    expected_name: Option<ServerName<'static>>,
+enum Check {
+    /// The chain must lead to `roots`; the certificate must name `name` when one is set.
+    Chain { roots: RootCertStore, name: Option<ServerName<'static>> },
+    /// Anything goes.
+    Nothing,
 }
 
-impl ServerCertVerifier for PrivateCaVerifier {
+/// Checks the server's certificate as [`ServerVerification`] says; handshake signatures are
+/// always checked.
+#[derive(Debug)]
+struct ChiaServerVerifier {
+    check: Check,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for ChiaServerVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
-        dialled: &ServerName<'_>,
-        ocsp_response: &[u8],
+        _dialled: &ServerName<'_>,
+        _ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        let name = self.expected_name.as_ref().unwrap_or(dialled);
-        let verdict =
-            self.inner.verify_server_cert(end_entity, intermediates, name, ocsp_response, now);
-        match verdict {
-            // Chain-only mode: a valid chain whose only fault is the name is accepted.
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) if self.expected_name.is_none() => Ok(ServerCertVerified::assertion()),
-            other => other,
+        if let Check::Chain { roots, name } = &self.check {
+            let cert = ParsedCertificate::try_from(end_entity)?;
+            verify_server_cert_signed_by_trust_anchor(
+                &cert,
+                roots,
+                intermediates,
+                now,
+                self.provider.signature_verification_algorithms.all,
+            )?;
+            if let Some(name) = name {
+                verify_server_name(&cert, name)?;
+            }
         }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
-}
-
-/// Accepts any server certificate; handshake signatures are still checked.
-#[derive(Debug)]
-struct AcceptAnyServer(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAnyServer {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
         Ok(ServerCertVerified::assertion())
     }
 
@@ -176,7 +162,7 @@ impl ServerCertVerifier for AcceptAnyServer {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -190,11 +176,11 @@ impl ServerCertVerifier for AcceptAnyServer {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }

@@ -14,7 +14,7 @@ macro_rules! fixed_bytes {
         ///
         /// Serialized as `0x`-prefixed lower-case hex; parsed with or without `0x`.
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(pub [u8; $len]);
+        pub struct $name([u8; $len]);
 
         impl $name {
             /// The number of bytes.
@@ -43,8 +43,30 @@ macro_rules! fixed_bytes {
             }
         }
 
+        impl From<$name> for [u8; $len] {
+            fn from(bytes: $name) -> Self {
+                bytes.0
+            }
+        }
+
+        impl TryFrom<&[u8]> for $name {
+            type Error = HexError;
+            fn try_from(bytes: &[u8]) -> Result<Self, HexError> {
+                <[u8; $len]>::try_from(bytes)
+                    .map(Self)
+                    .map_err(|_| HexError::WrongLength { expected: $len, actual: bytes.len() })
+            }
+        }
+
         impl AsRef<[u8]> for $name {
             fn as_ref(&self) -> &[u8] {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = [u8; $len];
+            fn deref(&self) -> &[u8; $len] {
                 &self.0
             }
         }
@@ -123,7 +145,7 @@ fixed_bytes!(
 ///
 /// Always sent with `0x`: the node refuses variable-length bytes without it.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Bytes(pub Vec<u8>);
+pub struct Bytes(Vec<u8>);
 
 impl Bytes {
     /// Wraps raw bytes.
@@ -133,6 +155,30 @@ impl Bytes {
 
     /// The raw bytes.
     pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The raw bytes, owned.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(bytes: &[u8]) -> Self {
+        Self(bytes.to_vec())
+    }
+}
+
+impl From<Bytes> for Vec<u8> {
+    fn from(bytes: Bytes) -> Self {
+        bytes.0
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
         &self.0
     }
 }
@@ -221,6 +267,15 @@ mod tests {
     fn wrong_length_is_an_error() {
         let err = serde_json::from_str::<Bytes32>("\"0x1234\"").unwrap_err();
         assert!(err.to_string().contains("expected 32 bytes, got 2"), "{err}");
+    }
+
+    #[test]
+    fn fixed_bytes_convert_from_and_to_slices_and_arrays() {
+        let bytes = Bytes32::try_from(&[3u8; 32][..]).unwrap();
+        assert_eq!(<[u8; 32]>::from(bytes), [3; 32]);
+        assert_eq!(bytes.len(), 32);
+        let err = Bytes32::try_from(&[3u8; 31][..]).unwrap_err();
+        assert_eq!(err, HexError::WrongLength { expected: 32, actual: 31 });
     }
 
     #[test]

@@ -68,8 +68,10 @@ pub fn emit(ir: &Ir) -> TokenStream {
         None => quote!(&[]),
     };
     let mutable = if ir.servers().next().is_some() { quote!(mut) } else { quote!() };
+    let modules = ir.services.iter().filter(|s| !s.endpoints.is_empty()).map(|s| &s.module);
     quote! {
         #file_doc
+        use crate::generated::{#(#modules),*};
 
         /// Calls `visitor` with the request type of `endpoint` as served by `service`: the
         /// service's own endpoints first, then those of the service it extends, then the routes
@@ -109,7 +111,7 @@ fn finder(s: &Service) -> TokenStream {
     let arms = s.endpoints.iter().map(|e| {
         let name = lit(&e.name);
         let request = &e.request_type;
-        quote!(#name => visitor.visit::<crate::generated::#module::#request>(),)
+        quote!(#name => visitor.visit::<#module::#request>(),)
     });
     if s.endpoints.is_empty() {
         return quote! {

@@ -3,20 +3,28 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{field, field_doc};
-use super::{docs, first_line, lit};
-use crate::ir::{Access, Endpoint, Service, Ty};
+use super::fields::{constructor, derives, field};
+use super::imports::Imports;
+use super::{docs, lit};
+use crate::ir::{Access, Endpoint, Ir, Service, Traits};
 
 /// The file.
-pub fn emit(s: &Service) -> TokenStream {
+pub fn emit(ir: &Ir, s: &Service) -> TokenStream {
     let doc = docs::inner(&format!(
         "Requests and responses of the {} endpoints (`{}`).",
         docs::md(&s.title.to_lowercase()),
         s.source
     ));
-    let items = s.endpoints.iter().map(|e| endpoint(s, e));
+    let mut imports = Imports::new([]);
+    for e in &s.endpoints {
+        imports.fields(&e.request);
+        imports.fields(&e.response);
+    }
+    let imports = imports.tokens();
+    let items = s.endpoints.iter().map(|e| endpoint(ir, s, e));
     quote! {
         #doc
+        #imports
         #(#items)*
     }
 }
@@ -28,6 +36,11 @@ pub fn notes(e: &Endpoint) -> String {
         Access::Write => "Access: changes the state of the service.",
         Access::Transaction => "Access: creates or pushes a transaction.",
     });
+    if e.sensitive {
+        out.push_str(
+            "\n\nThe reply carries secrets: its body never appears in errors; keep it out of logs.",
+        );
+    }
     if let Some(since) = &e.since {
         out.push_str(&format!("\n\nServed since chia-blockchain {}.", docs::md(since)));
     }
@@ -37,66 +50,52 @@ pub fn notes(e: &Endpoint) -> String {
     out
 }
 
-fn endpoint(s: &Service, e: &Endpoint) -> TokenStream {
-    let name = &e.request_type;
-    let response = &e.response_type;
-    let module = &s.module;
-    let mut text = format!("Request of `{}`: {}", e.name, docs::md(&e.summary));
+/// The summary, description and notes of an endpoint.
+pub fn endpoint_text(e: &Endpoint) -> String {
+    let mut text = docs::md(&e.summary);
     if let Some(description) = &e.description {
         text.push_str("\n\n");
         text.push_str(&docs::md(description));
     }
     text.push_str("\n\n");
     text.push_str(&notes(e));
-    let doc = docs::outer(&text);
-    let required: Vec<_> = e.request.iter().filter(|f| !f.is_optional()).collect();
-    let optional: Vec<_> = e.request.iter().filter(|f| f.is_optional()).collect();
-    let default = if required.is_empty() { quote!(Default,) } else { quote!() };
-    let fields = e.request.iter().map(field);
+    text
+}
 
-    let params = required.iter().map(|f| {
-        let ident = &f.ident;
-        let ty = f.ty.rust();
-        quote!(#ident: #ty)
-    });
-    let inits = e.request.iter().map(|f| {
-        let ident = &f.ident;
-        if f.is_optional() { quote!(#ident: None,) } else { quote!(#ident,) }
-    });
-    let many =
-        if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
-    let setters = optional.iter().map(|f| {
-        let ident = &f.ident;
-        let inner = match &f.ty {
-            Ty::Optional(t) => t.rust(),
-            other => other.rust(),
-        };
-        let doc =
-            docs::outer(&format!("Sets `{}`: {}", f.wire, docs::md(&first_line(&field_doc(f)))));
-        let convention =
-            ["to_", "as_", "from_", "is_"].iter().any(|p| f.ident.as_str().starts_with(p));
-        let allow =
-            if convention { quote!(#[allow(clippy::wrong_self_convention)]) } else { quote!() };
-        quote! {
-            #doc
-            #allow
-            pub fn #ident(mut self, #ident: #inner) -> Self {
-                self.#ident = Some(#ident);
-                self
-            }
-        }
-    });
-    let new_doc = if required.is_empty() {
+fn endpoint(ir: &Ir, s: &Service, e: &Endpoint) -> TokenStream {
+    let name = &e.request_type;
+    let response = &e.response_type;
+    let call = &e.call_type;
+    let method = &e.method;
+    let doc = docs::outer(&format!(
+        "Request of `{}`: {}\n\nBuilt with [`{name}::new`] and its setters, it is sent with \
+         [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); \
+         the service handle's method `{method}` builds a [`{call}`](super::{call}) directly.",
+        e.name,
+        endpoint_text(e),
+    ));
+    let required = e.request.iter().filter(|f| !f.is_optional()).count();
+    let request_traits = Traits { copy: false, ..ir.field_traits(&e.request) };
+    let request_derive = derives(request_traits, required == 0);
+    let fields = e.request.iter().map(field);
+    let new_doc = if required == 0 {
         "Creates the request.".to_owned()
     } else {
         "Creates the request from its required fields.".to_owned()
     };
-    let new_doc = docs::outer(&new_doc);
+    let methods = constructor(&e.request, &new_doc);
     let wire = lit(&e.name);
     let access = match e.access {
         Access::Read => quote!(Read),
         Access::Write => quote!(Write),
         Access::Transaction => quote!(Transaction),
+    };
+    let sensitive = if e.sensitive {
+        quote!(
+            const SENSITIVE: bool = true;
+        )
+    } else {
+        quote!()
     };
     let service_impl = if s.shared {
         quote!()
@@ -108,42 +107,39 @@ fn endpoint(s: &Service, e: &Endpoint) -> TokenStream {
             }
         }
     };
-    let response_doc = docs::outer(&format!("Response of `{}`.", e.name));
-    let success_doc =
-        docs::outer("Always `true` in a response returned by a transport: failures become errors.");
+    let response_doc = docs::outer(&format!(
+        "Response of `{}`: what a `success: true` reply holds besides `success`.",
+        e.name
+    ));
+    let response_traits = Traits { copy: false, ..ir.field_traits(&e.response) };
+    let response_derive = derives(response_traits, false);
     let response_fields = e.response.iter().map(field);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #request_derive
         #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
         impl #name {
-            #new_doc
-            #many
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* }
-            }
-            #(#setters)*
+            #methods
         }
 
         impl chia_rpc::Endpoint for #name {
             const NAME: &'static str = #wire;
             const ACCESS: chia_rpc::Access = chia_rpc::Access::#access;
-            type Response = crate::generated::#module::#response;
+            #sensitive
+            type Response = #response;
         }
 
         #service_impl
 
         #response_doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+        #response_derive
         #[non_exhaustive]
         pub struct #response {
-            #success_doc
-            pub success: bool,
             #(#response_fields)*
         }
     }

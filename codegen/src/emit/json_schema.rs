@@ -163,6 +163,22 @@ fn record(fields: &[Field], response: bool) -> Map<String, Value> {
 fn named_type(t: &NamedType) -> Value {
     let mut out = match &t.kind {
         TypeKind::Record(fields) => record(fields, false),
+        TypeKind::IntEnum { repr, values } => {
+            let mut m = match prim(*repr) {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
+            m.insert(
+                "oneOf".into(),
+                Value::Array(
+                    values
+                        .iter()
+                        .map(|v| json!({ "const": v.value, "description": v.doc }))
+                        .collect(),
+                ),
+            );
+            m
+        }
         TypeKind::Enum(variants) => {
             let mut m = Map::new();
             m.insert("type".into(), json!("string"));

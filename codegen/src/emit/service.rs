@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, first_line, lit};
+use super::{docs, lit};
 use crate::ir::Ir;
 
 /// The file.
@@ -12,10 +12,10 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let servers: Vec<_> = ir.servers().collect();
     let variants = servers.iter().map(|s| {
         let doc = docs::outer(&format!(
-            "{} (`{}`): {}",
-            docs::md(&s.title),
+            "The {} (`{}`): see [the module](super::{}).",
+            docs::md(&s.title.to_lowercase()),
             s.name,
-            docs::md(&first_line(&s.doc))
+            s.module
         ));
         let v = &s.variant;
         quote!(#doc #v,)
@@ -63,20 +63,45 @@ pub fn emit(ir: &Ir) -> TokenStream {
         let v = &s.variant;
         quote!(#l => Some(Service::#v),)
     });
-    let clients = servers.iter().map(|s| {
-        let m = &s.module;
-        let h = &s.handle;
-        let doc = docs::outer(&format!(
-            "The {} methods over this transport.",
-            docs::md(&s.title.to_lowercase())
-        ));
-        quote! {
-            #doc
-            fn #m(&self) -> crate::generated::#m::#h<'_, Self> {
-                crate::generated::#m::#h::new(self)
-            }
-        }
+    let clients: Vec<_> = servers
+        .iter()
+        .map(|s| {
+            let m = &s.module;
+            let h = &s.handle;
+            let doc = docs::outer(&format!(
+                "The {} endpoints ([`{h}`](super::{m}::{h})).",
+                docs::md(&s.title.to_lowercase())
+            ));
+            (
+                quote! {
+                    #doc
+                    fn #m(&self) -> crate::generated::#m::#h<'_>;
+                },
+                quote! {
+                    fn #m(&self) -> crate::generated::#m::#h<'_> {
+                        crate::generated::#m::#h::new(self)
+                    }
+                },
+            )
+        })
+        .collect();
+    let (client_decls, client_impls): (Vec<_>, Vec<_>) = clients.into_iter().unzip();
+    let shared_handle = ir.shared().map(|shared| {
+        let m = &shared.module;
+        let h = &shared.handle;
+        (
+            quote! {
+                /// The routes every service serves, sent to `service`.
+                fn shared(&self, service: chia_rpc::Service) -> crate::generated::#m::#h<'_>;
+            },
+            quote! {
+                fn shared(&self, service: chia_rpc::Service) -> crate::generated::#m::#h<'_> {
+                    crate::generated::#m::#h::at(self, service)
+                }
+            },
+        )
     });
+    let (shared_decl, shared_impl) = shared_handle.unzip();
     let own = arms(&|s| {
         let m = &s.module;
         quote!(crate::generated::#m::ENDPOINTS)
@@ -176,11 +201,16 @@ pub fn emit(ir: &Ir) -> TokenStream {
             }
         }
 
-        /// Client handles of every service, on any [`chia_rpc::Transport`].
-        pub trait ServiceClients: chia_rpc::Transport {
-            #(#clients)*
+        /// The service handles of a [`chia_rpc::Client`]: `client.full_node()`,
+        /// `client.wallet()`, … In the [prelude](chia_rpc::prelude).
+        pub trait ServiceClients {
+            #(#client_decls)*
+            #shared_decl
         }
 
-        impl<T: chia_rpc::Transport + ?Sized> ServiceClients for T {}
+        impl ServiceClients for chia_rpc::Client {
+            #(#client_impls)*
+            #shared_impl
+        }
     }
 }

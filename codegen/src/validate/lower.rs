@@ -4,12 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::analysis::analyse;
 use super::checker::{Checker, TypeTable, module_stem};
 use super::parse::SourceFile;
 use super::service::{ServiceLocs, lower_service};
-use super::types::{collect_types, lower_types};
+use super::types::{collect_types, lower_types, lower_variants};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{Ir, RustIdent, Service, TypeFile};
+use crate::ir::{ErrorCodes, Ir, RustIdent, Service, TypeFile};
 
 /// Checks every file and builds the [`Ir`].
 pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
@@ -45,13 +46,93 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
     check_extends(files, &services, &service_locs, &mut errors);
     check_shared_shadowing(files, &services, &service_locs, &mut errors);
     check_unused(files, &types, used, &type_refs, &mut errors);
+    check_type_names(files, &types, &services, &mut errors);
+    let error_codes = lower_error_codes(files, &mut errors);
 
     if !errors.is_empty() {
         return Err(Diagnostics(errors).finish());
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
     type_files.sort_by(|a, b| a.source.cmp(&b.source));
-    Ok(Ir { services, type_files })
+    let mut ir = Ir { services, type_files, error_codes };
+    analyse(&mut ir);
+    Ok(ir)
+}
+
+/// Names generated code imports or defines beside the named types, which no type may take.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Address",
+    "BTreeMap",
+    "Bytes",
+    "Bytes4",
+    "Bytes8",
+    "Bytes32",
+    "Bytes48",
+    "Bytes96",
+    "Bytes100",
+    "G1Element",
+    "G2Element",
+    "Service",
+    "ServiceClients",
+    "RpcErrorCode",
+    "UnknownService",
+    "Result",
+    "Option",
+    "Vec",
+    "String",
+    "Box",
+];
+
+/// A named type must not take a name the generated code uses for something else: a runtime
+/// import, or a request, response or call builder type of an endpoint.
+fn check_type_names(
+    files: &[SourceFile],
+    types: &TypeTable,
+    services: &[Service],
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut generated: BTreeMap<String, String> = BTreeMap::new();
+    for s in services {
+        for e in &s.endpoints {
+            for ty in [&e.request_type, &e.response_type, &e.call_type] {
+                generated.insert(ty.to_string(), format!("of endpoint {} of {}", e.name, s.name));
+            }
+        }
+        generated.insert(s.handle.to_string(), format!("the handle of {}", s.name));
+    }
+    for (name, (index, loc)) in types {
+        let clash = if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            Some("a name the generated code imports".to_owned())
+        } else {
+            generated.get(name).map(|what| format!("the generated type {what}"))
+        };
+        if let Some(clash) = clash {
+            let mut c = Checker::new(&files[*index]);
+            c.at(*loc, format!("type {name}"), format!("the name is taken: {clash}"));
+            errors.append(&mut c.errors);
+        }
+    }
+}
+
+/// The `error_codes` of the one file that declares them.
+fn lower_error_codes(files: &[SourceFile], errors: &mut Vec<Diagnostic>) -> Option<ErrorCodes> {
+    let mut found: Option<ErrorCodes> = None;
+    for file in files {
+        let Some(codes) = &file.parsed.error_codes else { continue };
+        let mut c = Checker::new(file);
+        if let Some(first) = &found {
+            c.at(
+                codes.referenced,
+                "error_codes",
+                format!("error codes are already declared in {}", first.source),
+            );
+        } else {
+            let variants = lower_variants(&mut c, codes.referenced, "error_codes", &codes.value);
+            found = Some(ErrorCodes { source: file.rel.clone(), variants });
+        }
+        errors.append(&mut c.errors);
+    }
+    found
 }
 
 /// An `extends` must name another service that is not the shared routes.

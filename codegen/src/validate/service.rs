@@ -12,7 +12,12 @@ use crate::ir::{Endpoint, RustIdent, Service, TypeName};
 use crate::schema::EndpointDef;
 
 /// Module names the generator uses itself; no service may take them.
-const RESERVED_MODULES: &[&str] = &["service", "types", "dispatch"];
+const RESERVED_MODULES: &[&str] = &["service", "types", "dispatch", "error_codes"];
+
+/// Methods of every generated request and call builder, which an optional field's setter
+/// would clash with.
+const CALL_METHODS: &[&str] =
+    &["new", "timeout", "strictness", "request", "into_call", "into_future", "send"];
 
 /// Where each service is declared: name -> (file index, location).
 pub(super) type ServiceLocs = BTreeMap<String, (usize, Location)>;
@@ -47,7 +52,8 @@ pub(super) fn lower_service(
         c.at(
             loc,
             &context,
-            "the service name must be a snake_case identifier other than service, types, dispatch",
+            "the service name must be a snake_case identifier other than service, types, dispatch, \
+             error_codes",
         );
     }
     if locs.contains_key(&def.name) {
@@ -113,7 +119,8 @@ fn lower_endpoint(
     }
     let request_type = TypeName::new(name.to_upper_camel_case());
     let response_type = TypeName::new(format!("{request_type}Response"));
-    for ty in [&request_type, &response_type] {
+    let call_type = TypeName::new(format!("{request_type}Call"));
+    for ty in [&request_type, &response_type, &call_type] {
         if !names.insert(ty.to_string()) {
             c.at(
                 ep.referenced,
@@ -131,11 +138,15 @@ fn lower_endpoint(
             used.insert(n.to_owned());
         });
     for f in &request {
-        if f.is_optional() && f.ident.as_str() == "new" {
+        if f.is_optional() && CALL_METHODS.contains(&f.ident.as_str()) {
             c.at(
                 ep.referenced,
                 &ctx,
-                "an optional request field cannot be called `new`: give it a `rust_name`",
+                format!(
+                    "an optional request field cannot be called `{}` (a method of every request \
+                     and call builder): give it a `rust_name`",
+                    f.ident
+                ),
             );
         }
     }
@@ -151,11 +162,13 @@ fn lower_endpoint(
         method: RustIdent::new(name.to_owned()),
         request_type,
         response_type,
+        call_type,
         summary: e.summary.trim().to_owned(),
         description: e.description.as_ref().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
         access: e.access,
         since: e.since.clone(),
         deprecated: e.deprecated.clone(),
+        sensitive: e.sensitive,
         request,
         response,
     })

@@ -11,7 +11,9 @@ use super::checker::{Checker, TypeTable, is_snake_ident, is_type_name, module_st
 use super::fields::lower_fields;
 use super::parse::SourceFile;
 use crate::diag::Diagnostic;
-use crate::ir::{NamedType, TypeKind, TypeName, Variant};
+use crate::ir::{IntVariant, NamedType, Traits, TypeKind, TypeName, Variant};
+use crate::schema::ValueDef;
+use crate::typeexpr::Prim;
 
 /// Pass 1: the names of every declared type and the modules their files become. Errors go to
 /// `errors`.
@@ -65,8 +67,8 @@ pub(super) fn lower_types(
     for (name, def) in &file.parsed.types {
         let ctx = format!("type {name}");
         let t = &def.value;
-        let kind = match (&t.fields, &t.variants) {
-            (Some(fields), None) => {
+        let kind = match (&t.fields, &t.variants, &t.values) {
+            (Some(fields), None, None) => {
                 let mut refs = Vec::new();
                 let fields = lower_fields(c, types, fields, &format!("{ctx}, field"), &mut |n| {
                     refs.push(n.to_owned());
@@ -74,29 +76,51 @@ pub(super) fn lower_types(
                 type_refs.insert(name.clone(), refs);
                 TypeKind::Record(fields)
             }
-            (None, Some(variants)) => {
+            (None, Some(variants), None) => {
                 TypeKind::Enum(lower_variants(c, def.referenced, &ctx, variants))
             }
-            (Some(_), Some(_)) => {
-                c.at(def.referenced, &ctx, "a type has either `fields` or `variants`, not both");
+            (None, None, Some(values)) => {
+                let Some(repr) = int_repr(c, def.referenced, &ctx, t.repr.as_deref()) else {
+                    continue;
+                };
+                TypeKind::IntEnum {
+                    repr,
+                    values: lower_values(c, def.referenced, &ctx, repr, values),
+                }
+            }
+            (None, None, None) => {
+                c.at(def.referenced, &ctx, "a type needs `fields`, `variants` or `values`");
                 continue;
             }
-            (None, None) => {
-                c.at(def.referenced, &ctx, "a type needs `fields` or `variants`");
+            _ => {
+                c.at(
+                    def.referenced,
+                    &ctx,
+                    "a type has only one of `fields`, `variants` and `values`",
+                );
                 continue;
             }
         };
+        if t.repr.is_some() && !matches!(kind, TypeKind::IntEnum { .. }) {
+            c.at(def.referenced, &ctx, "`repr` belongs to an integer enum (`values`)");
+        }
+        if t.frozen && !matches!(kind, TypeKind::Record(_)) {
+            c.at(def.referenced, &ctx, "only a record (`fields`) can be `frozen`");
+        }
         named.push(NamedType {
             name: TypeName::new(name.clone()),
             doc: t.doc.trim().to_owned(),
             kind,
+            frozen: t.frozen,
+            traits: Traits::ALL,
+            buildable: false,
         });
     }
     named
 }
 
 /// Checks the variants of a string enum declared at `loc`: each must make a distinct Rust name.
-fn lower_variants(
+pub(super) fn lower_variants(
     c: &mut Checker<'_>,
     loc: Location,
     ctx: &str,
@@ -108,7 +132,7 @@ fn lower_variants(
     }
     for (wire, doc) in variants {
         let ident = wire.to_upper_camel_case();
-        if !is_type_name(&ident) {
+        if !is_type_name(&ident) || ident == "Other" {
             c.at(loc, ctx, format!("variant `{wire}` does not make a Rust identifier"));
             continue;
         }
@@ -120,6 +144,75 @@ fn lower_variants(
             wire: wire.clone(),
             ident: TypeName::new(ident),
             doc: doc.trim().to_owned(),
+        });
+    }
+    out
+}
+
+/// The integer type named by an integer enum's `repr`.
+fn int_repr(c: &mut Checker<'_>, loc: Location, ctx: &str, repr: Option<&str>) -> Option<Prim> {
+    let Some(repr) = repr else {
+        c.at(loc, ctx, "an integer enum (`values`) needs a `repr`: u8, u16, u32, u64, i8, …");
+        return None;
+    };
+    match Prim::from_name(repr) {
+        Some(p @ (Prim::U8 | Prim::U16 | Prim::U32 | Prim::U64)) => Some(p),
+        Some(p @ (Prim::I8 | Prim::I16 | Prim::I32 | Prim::I64)) => Some(p),
+        _ => {
+            c.at(loc, ctx, format!("`repr: {repr}` is not an integer type of at most 64 bits"));
+            None
+        }
+    }
+}
+
+/// The range of numbers `repr` holds.
+fn repr_range(repr: Prim) -> (i128, i128) {
+    match repr {
+        Prim::U8 => (0, u8::MAX.into()),
+        Prim::U16 => (0, u16::MAX.into()),
+        Prim::U32 => (0, u32::MAX.into()),
+        Prim::U64 => (0, u64::MAX.into()),
+        Prim::I8 => (i8::MIN.into(), i8::MAX.into()),
+        Prim::I16 => (i16::MIN.into(), i16::MAX.into()),
+        Prim::I32 => (i32::MIN.into(), i32::MAX.into()),
+        _ => (i64::MIN.into(), i64::MAX.into()),
+    }
+}
+
+/// Checks the numbers of an integer enum: Rust names, distinct values that fit `repr`.
+fn lower_values(
+    c: &mut Checker<'_>,
+    loc: Location,
+    ctx: &str,
+    repr: Prim,
+    values: &IndexMap<String, ValueDef>,
+) -> Vec<IntVariant> {
+    let mut out: Vec<IntVariant> = Vec::new();
+    if values.is_empty() {
+        c.at(loc, ctx, "an enum needs at least one value");
+    }
+    let (min, max) = repr_range(repr);
+    for (name, def) in values {
+        if !is_type_name(name) || name == "Other" {
+            c.at(loc, ctx, format!("`{name}` is not an UpperCamelCase name other than `Other`"));
+            continue;
+        }
+        if !(min..=max).contains(&i128::from(def.value)) {
+            c.at(loc, ctx, format!("value {} of `{name}` does not fit {}", def.value, repr.name()));
+            continue;
+        }
+        if let Some(other) = out.iter().find(|v| v.value == def.value) {
+            c.at(
+                loc,
+                ctx,
+                format!("`{name}` and `{}` have the same value {}", other.ident, def.value),
+            );
+            continue;
+        }
+        out.push(IntVariant {
+            ident: TypeName::new(name.clone()),
+            value: def.value,
+            doc: def.doc.trim().to_owned(),
         });
     }
     out

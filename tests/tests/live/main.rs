@@ -15,11 +15,10 @@ mod scenario;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
-use chia_rpc::http::HttpsClientBuilder;
-use chia_rpc::{Address, ChiaConfig, HttpsClient, Service, ServiceClients};
+use chia_rpc::decode::Strictness;
+use chia_rpc::{Address, ChiaConfig, Client, HttpsTransport, Service, ServiceClients};
 use recorder::{Capture, Recorder};
 
 /// The settings the harness wrote: `KEY=VALUE` lines.
@@ -44,54 +43,60 @@ fn setting<'a>(env: &'a BTreeMap<String, String>, key: &str) -> &'a str {
 
 /// The defaults a user gets: config discovery, per-service certificates, the private CA and the
 /// name `chia.net` verified.
-fn client_for_root(root: &str, timeout: Duration) -> HttpsClient {
+fn transport_for_root(root: &str) -> HttpsTransport {
     let config = ChiaConfig::load(root)
         .unwrap_or_else(|err| panic!("reading the config under {root}: {err}"));
-    HttpsClientBuilder::from_config(&config)
-        .timeout(timeout)
-        .build()
-        .unwrap_or_else(|err| panic!("a client from the config under {root}: {err}"))
+    HttpsTransport::from_config(&config)
+        .unwrap_or_else(|err| panic!("a transport from the config under {root}: {err}"))
 }
 
-fn recorder(env: &BTreeMap<String, String>) -> Recorder {
+/// The suite's client: strict decoding over a recorder of every call.
+pub struct Live {
+    /// The typed client every scenario calls through.
+    pub client: Client,
+    /// What the client's calls went through, and which of them succeeded.
+    pub recorder: Arc<Recorder>,
+}
+
+fn live(env: &BTreeMap<String, String>) -> Live {
     let root = setting(env, "CHIA_ROOT");
-    let main = client_for_root(root, Duration::from_secs(60));
-    let mut clients: BTreeMap<Service, HttpsClient> =
-        Service::ALL.iter().map(|&service| (service, main.clone())).collect();
-    // `reorg_blocks` makes new blocks with proofs from the simulator's few tiny plots: usually a
-    // second, now and then minutes.
-    clients.insert(Service::Simulator, client_for_root(root, Duration::from_secs(600)));
-    // The crawler runs from a root of its own, with its own CA.
     let crawler_root = setting(env, "CHIA_RPC_CRAWLER_ROOT");
-    clients.insert(Service::Crawler, client_for_root(crawler_root, Duration::from_secs(60)));
+    let main = Arc::new(transport_for_root(root));
+    let mut transports: BTreeMap<Service, Arc<HttpsTransport>> =
+        Service::ALL.iter().map(|&service| (service, main.clone())).collect();
+    // The crawler runs from a root of its own, with its own CA.
+    transports.insert(Service::Crawler, Arc::new(transport_for_root(crawler_root)));
     let capture = std::env::var_os("CHIA_RPC_CAPTURE_DIR").map(|dir| Capture {
         dir: PathBuf::from(dir),
         redactions: vec![
-            (setting(env, "CHIA_ROOT").to_owned(), "<chia_root>"),
-            (setting(env, "CHIA_RPC_CRAWLER_ROOT").to_owned(), "<crawler_root>"),
+            (root.to_owned(), "<chia_root>"),
+            (crawler_root.to_owned(), "<crawler_root>"),
         ],
     });
-    Recorder { clients, called: Mutex::new(BTreeSet::new()), capture }
+    let recorder = Arc::new(Recorder { transports, called: Mutex::new(BTreeSet::new()), capture });
+    let client = Client::from_arc(recorder.clone()).with_strictness(Strictness::Strict);
+    Live { client, recorder }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a running simulator: run `cargo xtask test`"]
 async fn every_schema_endpoint_against_the_simulator() {
     let env = live_env();
-    let rpc = recorder(&env);
+    let live = live(&env);
     let address: Address =
         setting(&env, "CHIA_RPC_WALLET_ADDRESS").parse().expect("a valid wallet address");
 
-    scenario::shared_routes_on_every_service(&rpc).await;
-    scenario::reconnect_the_wallet(&rpc).await;
-    scenario::wire_faults(&rpc).await;
-    let hint = scenario::chain_reads(&rpc, &address).await;
-    scenario::transaction_flow(&rpc, &address, hint).await;
-    scenario::simulator_routes(&rpc, &address).await;
+    scenario::shared_routes_on_every_service(&live).await;
+    scenario::reconnect_the_wallet(&live).await;
+    scenario::wire_faults(&live).await;
+    let hint = scenario::chain_reads(&live, &address).await;
+    scenario::call_shapes(&live).await;
+    scenario::transaction_flow(&live, &address, hint).await;
+    scenario::simulator_routes(&live, &address).await;
     // Last: it shuts the harvester down.
-    rpc.harvester().stop_node().await.expect("stop_node on the harvester");
+    live.client.harvester().stop_node().await.expect("stop_node on the harvester");
 
-    let (lines, unexplained) = summarise(&rpc.called());
+    let (lines, unexplained) = summarise(&live.recorder.called());
     println!("{lines}");
     if let Some(path) = std::env::var_os("CHIA_RPC_LIVE_SUMMARY") {
         std::fs::write(&path, &lines).expect("writing the live summary");
@@ -124,7 +129,7 @@ fn not_exercised(service: Service, endpoint: &str) -> Option<&'static str> {
 
 /// One line per service and the endpoints left out with their reasons; also returns the
 /// endpoints left out without a reason.
-fn summarise(called: &BTreeSet<(Service, &'static str)>) -> (String, Vec<String>) {
+fn summarise(called: &BTreeSet<(Service, String)>) -> (String, Vec<String>) {
     let mut lines = Vec::new();
     let shared = chia_rpc::shared::ENDPOINTS;
     let mut explained = Vec::new();
@@ -134,7 +139,7 @@ fn summarise(called: &BTreeSet<(Service, &'static str)>) -> (String, Vec<String>
         // The simulator answers the shared routes on the full node's port: counted there.
         let shared_here: &[&str] = if service == Service::Simulator { &[] } else { shared };
         let count = |names: &[&str]| {
-            names.iter().filter(|name| called.contains(&(service, **name))).count()
+            names.iter().filter(|name| called.contains(&(service, (**name).to_owned()))).count()
         };
         let (own_done, shared_done) = (count(own), count(shared_here));
         lines.push(format!(
@@ -144,7 +149,9 @@ fn summarise(called: &BTreeSet<(Service, &'static str)>) -> (String, Vec<String>
             own_done + shared_done
         ));
         let endpoints: Vec<&str> = own.iter().chain(shared_here).copied().collect();
-        for name in endpoints.iter().filter(|name| !called.contains(&(service, **name))) {
+        for name in
+            endpoints.iter().filter(|name| !called.contains(&(service, (**name).to_owned())))
+        {
             match not_exercised(service, name) {
                 Some(reason) => explained.push(format!("  {service} {name}: {reason}")),
                 None => unexplained.push(format!("{service} {name}")),

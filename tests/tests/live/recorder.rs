@@ -1,18 +1,20 @@
-//! A transport over the real clients that records what it carried and can capture the replies.
+//! A transport over the real HTTPS transports that records what it carried and can capture the
+//! replies. The typed client above it decodes every reply strictly.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use chia_rpc::decode::{Strictness, decode_response};
-use chia_rpc::{Endpoint, Error, HttpsClient, Result, Service, Transport};
+use bytes::Bytes;
+use chia_rpc::transport::{BoxFuture, RawRequest, Transport};
+use chia_rpc::{Error, HttpsTransport, Result, Service};
 
-/// Sends every request with the client of its service, decodes the reply strictly, and records
-/// `(service, endpoint)` for each success. With a capture directory, it also writes each reply
-/// and its request as fixtures.
+/// Sends every request with the transport of its service and records `(service, route)` for
+/// each `success: true` reply. With a capture directory, it also writes each reply and its
+/// request as fixtures.
 pub struct Recorder {
-    pub clients: BTreeMap<Service, HttpsClient>,
-    pub called: Mutex<BTreeSet<(Service, &'static str)>>,
+    pub transports: BTreeMap<Service, Arc<HttpsTransport>>,
+    pub called: Mutex<BTreeSet<(Service, String)>>,
     pub capture: Option<Capture>,
 }
 
@@ -23,32 +25,46 @@ pub struct Capture {
 }
 
 impl Recorder {
-    pub fn client(&self, service: Service) -> Result<&HttpsClient> {
-        self.clients.get(&service).ok_or_else(|| {
-            Error::invalid_request("-", format!("the live suite has no client for {service}"))
+    pub fn transport(&self, service: Service) -> Result<&Arc<HttpsTransport>> {
+        self.transports.get(&service).ok_or_else(|| {
+            Error::config(None, None, format!("the live suite has no transport for {service}"))
         })
     }
 
-    pub fn called(&self) -> BTreeSet<(Service, &'static str)> {
+    pub fn called(&self) -> BTreeSet<(Service, String)> {
         self.called.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    async fn forward(&self, request: RawRequest) -> Result<Bytes> {
+        let (service, route, body) =
+            (request.service, request.route.to_string(), request.body.clone());
+        let reply = self.transport(service)?.send(request).await?;
+        if says_success(&reply) {
+            self.called
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert((service, route.clone()));
+            if let Some(capture) = &self.capture {
+                capture.write(service, &route, &body, &reply);
+            }
+        }
+        Ok(reply)
     }
 }
 
 impl Transport for Recorder {
-    async fn call_on<E: Endpoint>(&self, service: Service, request: &E) -> Result<E::Response> {
-        let body = serde_json::to_vec(request)
-            .map_err(|err| Error::invalid_request(E::NAME, err.to_string()))?;
-        let reply = self.client(service)?.call_raw(service, E::NAME, body.clone()).await?;
-        let response = decode_response::<E>(&reply, Strictness::Strict)?;
-        self.called
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert((service, E::NAME));
-        if let Some(capture) = &self.capture {
-            capture.write(service, E::NAME, &body, &reply);
-        }
-        Ok(response)
+    fn send(&self, request: RawRequest) -> BoxFuture<'_, Result<Bytes>> {
+        Box::pin(self.forward(request))
     }
+}
+
+/// Whether a reply is a JSON object with `"success": true`.
+fn says_success(reply: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        success: Option<bool>,
+    }
+    serde_json::from_slice::<Envelope>(reply).is_ok_and(|envelope| envelope.success == Some(true))
 }
 
 impl Capture {

@@ -2,8 +2,12 @@
 //! Routes that every Chia RPC server answers, whatever the service: version and health checks,
 //! peer connections, log levels and shutdown.
 
+mod client;
+pub use client::*;
 mod endpoints;
+mod calls;
 pub use endpoints::*;
+pub use calls::*;
 
 /// The routes declared in `schema/shared.yaml`, in schema order.
 pub const ENDPOINTS: &[&str] = &[

@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Service {
-    /// Full node (`full_node`): A small full node used by the golden tests of the generator.
+    /// The full node (`full_node`): see [the module](super::full_node).
     FullNode,
 }
 
@@ -95,12 +95,27 @@ impl std::str::FromStr for Service {
     }
 }
 
-/// Client handles of every service, on any [`chia_rpc::Transport`].
-pub trait ServiceClients: chia_rpc::Transport {
-    /// The full node methods over this transport.
-    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_, Self> {
-        crate::generated::full_node::FullNodeRpc::new(self)
-    }
+/// The service handles of a [`chia_rpc::Client`]: `client.full_node()`,
+/// `client.wallet()`, … In the [prelude](chia_rpc::prelude).
+pub trait ServiceClients {
+    /// The full node endpoints ([`FullNodeRpc`](super::full_node::FullNodeRpc)).
+    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_>;
+    /// The routes every service serves, sent to `service`.
+    fn shared(
+        &self,
+        service: chia_rpc::Service,
+    ) -> crate::generated::shared::SharedRpc<'_>;
 }
 
-impl<T: chia_rpc::Transport + ?Sized> ServiceClients for T {}
+impl ServiceClients for chia_rpc::Client {
+    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_> {
+        crate::generated::full_node::FullNodeRpc::new(self)
+    }
+
+    fn shared(
+        &self,
+        service: chia_rpc::Service,
+    ) -> crate::generated::shared::SharedRpc<'_> {
+        crate::generated::shared::SharedRpc::at(self, service)
+    }
+}

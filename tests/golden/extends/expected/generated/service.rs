@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Service {
-    /// Full node (`full_node`): A node.
+    /// The full node (`full_node`): see [the module](super::full_node).
     FullNode,
-    /// Simulator (`simulator`): A full node on a private network that farms blocks on request.
+    /// The simulator (`simulator`): see [the module](super::simulator).
     Simulator,
 }
 
@@ -105,17 +105,33 @@ impl std::str::FromStr for Service {
     }
 }
 
-/// Client handles of every service, on any [`chia_rpc::Transport`].
-pub trait ServiceClients: chia_rpc::Transport {
-    /// The full node methods over this transport.
-    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_, Self> {
+/// The service handles of a [`chia_rpc::Client`]: `client.full_node()`,
+/// `client.wallet()`, … In the [prelude](chia_rpc::prelude).
+pub trait ServiceClients {
+    /// The full node endpoints ([`FullNodeRpc`](super::full_node::FullNodeRpc)).
+    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_>;
+    /// The simulator endpoints ([`SimulatorRpc`](super::simulator::SimulatorRpc)).
+    fn simulator(&self) -> crate::generated::simulator::SimulatorRpc<'_>;
+    /// The routes every service serves, sent to `service`.
+    fn shared(
+        &self,
+        service: chia_rpc::Service,
+    ) -> crate::generated::shared::SharedRpc<'_>;
+}
+
+impl ServiceClients for chia_rpc::Client {
+    fn full_node(&self) -> crate::generated::full_node::FullNodeRpc<'_> {
         crate::generated::full_node::FullNodeRpc::new(self)
     }
 
-    /// The simulator methods over this transport.
-    fn simulator(&self) -> crate::generated::simulator::SimulatorRpc<'_, Self> {
+    fn simulator(&self) -> crate::generated::simulator::SimulatorRpc<'_> {
         crate::generated::simulator::SimulatorRpc::new(self)
     }
-}
 
-impl<T: chia_rpc::Transport + ?Sized> ServiceClients for T {}
+    fn shared(
+        &self,
+        service: chia_rpc::Service,
+    ) -> crate::generated::shared::SharedRpc<'_> {
+        crate::generated::shared::SharedRpc::at(self, service)
+    }
+}

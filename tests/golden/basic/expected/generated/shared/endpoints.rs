@@ -4,8 +4,20 @@
 /// Request of `healthz`: Whether the server is up.
 ///
 /// Access: reads state only.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// Built with [`Healthz::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `healthz` builds a [`HealthzCall`](super::HealthzCall) directly.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize
+)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Healthz {}
 
 impl Healthz {
@@ -18,23 +30,31 @@ impl Healthz {
 impl chia_rpc::Endpoint for Healthz {
     const NAME: &'static str = "healthz";
     const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
-    type Response = crate::generated::shared::HealthzResponse;
+    type Response = HealthzResponse;
 }
 
-/// Response of `healthz`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+/// Response of `healthz`: what a `success: true` reply holds besides `success`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct HealthzResponse {
-    /// Always `true` in a response returned by a transport: failures become errors.
-    pub success: bool,
-}
+pub struct HealthzResponse {}
 
 /// Request of `get_routes`: The routes the server serves.
 ///
 /// Access: reads state only.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// Built with [`GetRoutes::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `get_routes` builds a [`GetRoutesCall`](super::GetRoutesCall) directly.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize
+)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GetRoutes {}
 
 impl GetRoutes {
@@ -47,16 +67,13 @@ impl GetRoutes {
 impl chia_rpc::Endpoint for GetRoutes {
     const NAME: &'static str = "get_routes";
     const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
-    type Response = crate::generated::shared::GetRoutesResponse;
+    type Response = GetRoutesResponse;
 }
 
-/// Response of `get_routes`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+/// Response of `get_routes`: what a `success: true` reply holds besides `success`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRoutesResponse {
-    /// Always `true` in a response returned by a transport: failures become errors.
-    pub success: bool,
     /// Route names, each starting with `/`.
     pub routes: Vec<String>,
 }

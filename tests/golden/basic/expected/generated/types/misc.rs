@@ -2,8 +2,8 @@
 //! Types declared in `schema/types/misc.yaml`.
 
 /// A summary of the chain.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlockchainState {
     /// Height of the peak, `null` before the first block.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
@@ -24,12 +24,13 @@ pub enum LogLevel {
     Info,
     /// Warnings and errors.
     Warning,
-    /// A value this version does not know, kept as sent (refused under the `strict`
-    /// feature).
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
     Other(String),
 }
 
 impl LogLevel {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &["DEBUG", "INFO", "WARNING"];
     /// The value as the node writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -38,6 +39,23 @@ impl LogLevel {
             Self::Warning => "WARNING",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "DEBUG" => Self::Debug,
+                "INFO" => Self::Info,
+                "WARNING" => Self::Warning,
+                _ => return None,
+            },
+        )
     }
 }
 
@@ -57,22 +75,11 @@ impl<'de> serde::Deserialize<'de> for LogLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "DEBUG" => Self::Debug,
-                "INFO" => Self::Info,
-                "WARNING" => Self::Warning,
-                _ if cfg!(feature = "strict") => {
-                    return Err(
-                        serde::de::Error::unknown_variant(
-                            &value,
-                            &["DEBUG", "INFO", "WARNING"],
-                        ),
-                    );
-                }
-                _ => Self::Other(value),
-            },
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
         )
     }
 }
@@ -87,12 +94,13 @@ pub enum MempoolInclusionStatus {
     Pending,
     /// Rejected.
     Failed,
-    /// A value this version does not know, kept as sent (refused under the `strict`
-    /// feature).
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
     Other(String),
 }
 
 impl MempoolInclusionStatus {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &["SUCCESS", "PENDING", "FAILED"];
     /// The value as the node writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -101,6 +109,23 @@ impl MempoolInclusionStatus {
             Self::Failed => "FAILED",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "SUCCESS" => Self::Success,
+                "PENDING" => Self::Pending,
+                "FAILED" => Self::Failed,
+                _ => return None,
+            },
+        )
     }
 }
 
@@ -120,22 +145,11 @@ impl<'de> serde::Deserialize<'de> for MempoolInclusionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SUCCESS" => Self::Success,
-                "PENDING" => Self::Pending,
-                "FAILED" => Self::Failed,
-                _ if cfg!(feature = "strict") => {
-                    return Err(
-                        serde::de::Error::unknown_variant(
-                            &value,
-                            &["SUCCESS", "PENDING", "FAILED"],
-                        ),
-                    );
-                }
-                _ => Self::Other(value),
-            },
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
         )
     }
 }

@@ -4,7 +4,9 @@
 mod client;
 pub use client::*;
 mod endpoints;
+mod calls;
 pub use endpoints::*;
+pub use calls::*;
 
 /// The routes declared in `schema/full_node.yaml`, in schema order (neither the shared routes nor those of an extended service).
 pub const ENDPOINTS: &[&str] = &["get_network_space"];

@@ -5,7 +5,9 @@
 mod client;
 pub use client::*;
 mod endpoints;
+mod calls;
 pub use endpoints::*;
+pub use calls::*;
 
 /// The routes declared in `schema/simulator.yaml`, in schema order (neither the shared routes nor those of an extended service).
 pub const ENDPOINTS: &[&str] = &["farm_block"];

@@ -1,11 +1,20 @@
 //! The one error type of chia-rpc.
+//!
+//! Transports build their failures with the public constructors ([`Error::connect`],
+//! [`Error::timeout`], [`Error::http_status`], …), so a transport written outside this crate
+//! reports the same kinds as the built-in ones.
 
 use std::fmt;
 use std::path::PathBuf;
 
-mod rpc_code;
+use bytes::Bytes;
 
-pub use rpc_code::RpcErrorCode;
+mod body;
+mod failure;
+
+use crate::RpcErrorCode;
+pub use body::Body;
+pub use failure::{DecodeFailure, RpcFailure};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -14,7 +23,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// [`Error::kind`] says what happened, with the details a caller may act on; predicates such as
 /// [`Error::is_timeout`] answer the common questions; [`std::error::Error::source`] gives the
-/// underlying cause where there is one.
+/// underlying cause where there is one. `Debug` and `Display` never print a whole reply body.
 pub struct Error {
     inner: Box<Inner>,
 }
@@ -25,14 +34,14 @@ struct Inner {
 }
 
 /// What went wrong.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A configuration file or value is missing or unusable.
     Config {
         /// The file, when a file is at fault.
         file: Option<PathBuf>,
-        /// The key inside the file (`full_node.rpc_port`), when one is at fault.
+        /// The key inside the configuration (`full_node.rpc_port`), when one is at fault.
         key: Option<String>,
         /// What is wrong.
         message: String,
@@ -42,27 +51,36 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
-    /// The connection could not be made or broke (refused, reset, TLS handshake rejected).
+    /// No connection could be made: refused, unreachable, or the TLS handshake was rejected.
+    /// Nothing was sent, so the call can be retried.
     Connect {
-        /// The URL that was being called.
+        /// What was being called (a URL, or a transport's own description).
         url: String,
         /// The innermost cause, e.g. `Connection refused` or a certificate complaint.
         reason: String,
     },
-    /// No reply came within the configured timeout.
+    /// The connection broke after the request was sent, before the whole reply arrived. The
+    /// service may or may not have acted on the request.
+    ConnectionLost {
+        /// What was being called.
+        url: String,
+        /// The innermost cause.
+        reason: String,
+    },
+    /// No reply came within the time allowed.
     Timeout {
-        /// The URL that was being called.
+        /// What was being called.
         url: String,
     },
     /// The service answered with an HTTP status other than 200 (it does for unknown routes,
     /// wrong methods, oversized or malformed bodies, with a plain-text body).
     HttpStatus {
-        /// The URL that was called.
+        /// What was called.
         url: String,
         /// The HTTP status code.
         status: u16,
-        /// The body as text (lossy UTF-8).
-        body: String,
+        /// The body of the answer.
+        body: Body,
     },
     /// The request does not fit the endpoint's model, or could not be encoded as JSON.
     InvalidRequest {
@@ -77,42 +95,13 @@ pub enum ErrorKind {
     Rpc(RpcFailure),
 }
 
-/// A reply that did not decode into the endpoint's response type.
-#[derive(Debug, Clone)]
-pub struct DecodeFailure {
-    /// The endpoint whose reply it was.
-    pub endpoint: String,
-    /// JSON path of the value at fault, like `blockchain_state.peak.height` (`.` for the root).
-    pub path: String,
-    /// Why the value was refused.
-    pub message: String,
-    /// The complete body as received (lossy UTF-8).
-    pub body: String,
-}
-
-/// A `success: false` reply.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RpcFailure {
-    /// The endpoint that failed.
-    pub endpoint: String,
-    /// The `error` text.
-    pub message: String,
-    /// The `structuredError.code`, on nodes that send one.
-    pub code: Option<RpcErrorCode>,
-    /// The `structuredError.message`.
-    pub structured_message: Option<String>,
-    /// The `structuredError.data`: details whose shape depends on the code, so kept as JSON.
-    pub data: Option<serde_json::Value>,
-    /// The Python traceback the node included, if any.
-    pub traceback: Option<String>,
-}
-
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Self {
         Error { inner: Box::new(Inner { kind, source: None }) }
     }
 
-    pub(crate) fn with_source(
+    /// Attaches the underlying cause, returned by [`std::error::Error::source`].
+    pub fn with_source(
         mut self,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
@@ -120,16 +109,34 @@ impl Error {
         self
     }
 
-    pub(crate) fn config(
-        file: Option<PathBuf>,
-        key: Option<&str>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A configuration problem, naming the file and key at fault when there are ones.
+    pub fn config(file: Option<PathBuf>, key: Option<&str>, message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config { file, key: key.map(str::to_owned), message: message.into() })
     }
 
-    pub(crate) fn tls(message: impl Into<String>) -> Self {
+    /// A TLS set-up problem.
+    pub fn tls(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Tls { message: message.into() })
+    }
+
+    /// No connection could be made to `url`; nothing was sent.
+    pub fn connect(url: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Connect { url: url.into(), reason: reason.into() })
+    }
+
+    /// The connection to `url` broke after the request was sent.
+    pub fn connection_lost(url: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::new(ErrorKind::ConnectionLost { url: url.into(), reason: reason.into() })
+    }
+
+    /// No reply came from `url` in time.
+    pub fn timeout(url: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Timeout { url: url.into() })
+    }
+
+    /// `url` answered with an HTTP status other than 200.
+    pub fn http_status(url: impl Into<String>, status: u16, body: impl Into<Bytes>) -> Self {
+        Error::new(ErrorKind::HttpStatus { url: url.into(), status, body: Body::new(body) })
     }
 
     /// A request that does not fit `endpoint`'s model.
@@ -158,7 +165,7 @@ impl Error {
         }
     }
 
-    /// The reply did not decode; returns the path, reason and raw body.
+    /// The reply did not decode; returns the path, the reason and the body.
     pub fn decode_failure(&self) -> Option<&DecodeFailure> {
         match &self.inner.kind {
             ErrorKind::Decode(failure) => Some(failure),
@@ -166,19 +173,44 @@ impl Error {
         }
     }
 
+    /// The `structuredError` code of a `success: false` reply, when the node sent one.
+    pub fn rpc_code(&self) -> Option<&RpcErrorCode> {
+        self.rpc_failure().and_then(|failure| failure.code.as_ref())
+    }
+
     /// No reply came in time.
     pub fn is_timeout(&self) -> bool {
         matches!(self.inner.kind, ErrorKind::Timeout { .. })
     }
 
-    /// The connection could not be made or broke.
+    /// No connection could be made (nothing was sent).
     pub fn is_connect(&self) -> bool {
         matches!(self.inner.kind, ErrorKind::Connect { .. })
+    }
+
+    /// The connection broke while the reply was awaited or read.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self.inner.kind, ErrorKind::ConnectionLost { .. })
     }
 
     /// A configuration problem.
     pub fn is_config(&self) -> bool {
         matches!(self.inner.kind, ErrorKind::Config { .. })
+    }
+
+    /// A TLS set-up problem.
+    pub fn is_tls(&self) -> bool {
+        matches!(self.inner.kind, ErrorKind::Tls { .. })
+    }
+
+    /// The reply did not match the typed model.
+    pub fn is_decode(&self) -> bool {
+        matches!(self.inner.kind, ErrorKind::Decode(_))
+    }
+
+    /// The service answered `success: false`.
+    pub fn is_rpc(&self) -> bool {
+        matches!(self.inner.kind, ErrorKind::Rpc(_))
     }
 
     /// The HTTP status, for [`ErrorKind::HttpStatus`].
@@ -187,6 +219,12 @@ impl Error {
             ErrorKind::HttpStatus { status, .. } => Some(status),
             _ => None,
         }
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
     }
 }
 
@@ -205,25 +243,18 @@ impl fmt::Display for Error {
             }
             ErrorKind::Tls { message } => write!(f, "TLS set-up: {message}"),
             ErrorKind::Connect { url, reason } => write!(f, "connecting to {url} failed: {reason}"),
+            ErrorKind::ConnectionLost { url, reason } => {
+                write!(f, "the connection to {url} broke before the whole reply came: {reason}")
+            }
             ErrorKind::Timeout { url } => write!(f, "no reply from {url} in time"),
             ErrorKind::HttpStatus { url, status, body } => {
-                write!(f, "{url} answered HTTP {status}: {}", body.trim())
+                write!(f, "{url} answered HTTP {status}: {}", body.preview().trim())
             }
             ErrorKind::InvalidRequest { endpoint, message } => {
                 write!(f, "invalid {endpoint} request: {message}")
             }
-            ErrorKind::Decode(failure) => write!(
-                f,
-                "the {} reply does not match its type at `{}`: {}",
-                failure.endpoint, failure.path, failure.message
-            ),
-            ErrorKind::Rpc(failure) => {
-                write!(f, "{} failed", failure.endpoint)?;
-                if let Some(code) = &failure.code {
-                    write!(f, " ({code})")?;
-                }
-                write!(f, ": {}", failure.message)
-            }
+            ErrorKind::Decode(failure) => fmt::Display::fmt(failure, f),
+            ErrorKind::Rpc(failure) => fmt::Display::fmt(failure, f),
         }
     }
 }

@@ -1,0 +1,109 @@
+//! `<service>/calls.rs`: a call builder per endpoint. The handle's method makes one from the
+//! required fields; it has a setter per optional field and per call option, and `.await` sends
+//! it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::fields::{convention_allow, setter_doc, setter_type};
+use super::imports::Imports;
+use crate::ir::{Endpoint, Field, Service};
+
+/// The file.
+pub fn emit(s: &Service) -> TokenStream {
+    let doc = docs::inner(&format!(
+        "Call builders of the {} endpoints (`{}`): set optional fields and per-call options, \
+         then `.await`.",
+        docs::md(&s.title.to_lowercase()),
+        s.source
+    ));
+    let mut imports = Imports::new([]);
+    for e in &s.endpoints {
+        for f in e.request.iter().filter(|f| f.is_optional()) {
+            imports.ty(&f.ty);
+        }
+    }
+    let imports = imports.tokens();
+    let requests = s.endpoints.iter().flat_map(|e| [&e.request_type, &e.response_type]);
+    let builders = s.endpoints.iter().map(builder);
+    quote! {
+        #doc
+        use super::{#(#requests),*};
+        #imports
+        #(#builders)*
+    }
+}
+
+fn builder(e: &Endpoint) -> TokenStream {
+    let name = &e.call_type;
+    let request = &e.request_type;
+    let response = &e.response_type;
+    let doc = docs::outer(&format!(
+        "A `{}` call being built: {}\n\nSet optional fields and per-call options, then `.await` \
+         it for a [`{response}`]. Nothing is sent before.",
+        e.name,
+        docs::md(&e.summary),
+    ));
+    let setters = e.request.iter().filter(|f| f.is_optional()).map(setter);
+    quote! {
+        #doc
+        #[derive(Debug)]
+        #[must_use = "a call is sent only when it is awaited"]
+        pub struct #name(chia_rpc::Call<#request>);
+
+        impl #name {
+            #(#setters)*
+
+            /// The longest this call may take, instead of the client's timeout.
+            pub fn timeout(self, timeout: std::time::Duration) -> Self {
+                Self(self.0.timeout(timeout))
+            }
+
+            /// Decode this call's reply strictly or leniently, instead of as the client does.
+            pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
+                Self(self.0.strictness(strictness))
+            }
+
+            /// The request as built so far.
+            pub fn request(&self) -> &#request {
+                self.0.request()
+            }
+
+            /// The generic call underneath, with the request and options set so far.
+            pub fn into_call(self) -> chia_rpc::Call<#request> {
+                self.0
+            }
+        }
+
+        impl From<chia_rpc::Call<#request>> for #name {
+            fn from(call: chia_rpc::Call<#request>) -> Self {
+                Self(call)
+            }
+        }
+
+        impl std::future::IntoFuture for #name {
+            type Output = chia_rpc::Result<#response>;
+            type IntoFuture = chia_rpc::transport::BoxFuture<'static, chia_rpc::Result<#response>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                std::future::IntoFuture::into_future(self.0)
+            }
+        }
+    }
+}
+
+fn setter(f: &Field) -> TokenStream {
+    let ident = &f.ident;
+    let ty = setter_type(f);
+    let doc = setter_doc(f);
+    let allow = convention_allow(ident.as_str());
+    quote! {
+        #doc
+        #allow
+        pub fn #ident(mut self, #ident: #ty) -> Self {
+            self.0.request_mut().#ident = Some(#ident);
+            self
+        }
+    }
+}
