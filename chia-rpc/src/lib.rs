@@ -71,6 +71,11 @@ pub use primitives::{
 };
 pub use transport::Transport;
 
+/// The README's Rust examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// The items most programs need: `use chia_rpc::prelude::*;`.
 pub mod prelude {
     pub use crate::decode::Strictness;

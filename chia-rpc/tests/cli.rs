@@ -142,6 +142,48 @@ fn strict_refuses_a_field_the_model_does_not_know() {
 }
 
 #[test]
+fn strict_refuses_an_unknown_field_and_an_unknown_enum_value_of_a_captured_reply() {
+    let dir = std::env::temp_dir().join(format!("chia-rpc-cli-unknown-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let push = std::fs::read_to_string(fixtures().join("full_node/push_tx.json")).unwrap();
+    let state =
+        std::fs::read_to_string(fixtures().join("full_node/get_blockchain_state.json")).unwrap();
+    let cases = [
+        ("push_tx", push.replace("\"SUCCESS\"", "\"BRAND_NEW\""), "status"),
+        (
+            "get_blockchain_state",
+            state.replacen("\"peak\":", "\"surprise\": 1, \"peak\":", 1),
+            "blockchain_state.surprise",
+        ),
+    ];
+    for (endpoint, body, path) in cases {
+        let file = dir.join(format!("{endpoint}.json"));
+        std::fs::write(&file, body).unwrap();
+        let (code, text) = decode(&["full_node", endpoint], &file);
+        assert_eq!(code, 0, "lenient {endpoint}: {text}");
+        let (code, text) = decode(&["--strict", "full_node", endpoint], &file);
+        assert_eq!(code, 1, "strict {endpoint}: {text}");
+        assert!(text.contains(&format!("at `{path}`")), "{text}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn list_without_a_service_lists_every_service_with_its_count() {
+    let output = Command::new(env!("CARGO_BIN_EXE_chia-rpc")).arg("list").output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    let full_node = text.lines().find(|line| line.starts_with("full_node")).expect("full_node");
+    let count: usize = full_node.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert_eq!(count, known_endpoints("full_node").len());
+    assert_eq!(text.lines().count(), known_services().len(), "{text}");
+}
+
+fn known_services() -> Vec<&'static str> {
+    chia_rpc::Service::ALL.iter().map(|service| service.name()).collect()
+}
+
+#[test]
 fn call_refuses_a_request_that_does_not_fit_the_model_before_sending() {
     let output = Command::new(env!("CARGO_BIN_EXE_chia-rpc"))
         .args(["call", "--root", "/nonexistent-root", "full_node", "get_block"])
@@ -164,7 +206,9 @@ fn call_against_the_live_simulator() {
     let root = env
         .lines()
         .find_map(|line| line.strip_prefix("CHIA_ROOT="))
+        .map(|value| value.trim_matches('\'').replace("'\\''", "'"))
         .expect("CHIA_ROOT in the live env file");
+    let root = root.as_str();
     let call = |args: &[&str]| {
         let output = Command::new(env!("CARGO_BIN_EXE_chia-rpc"))
             .args(["call", "--root", root])

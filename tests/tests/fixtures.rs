@@ -99,3 +99,28 @@ fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
     }
     assert!(checked > 1000, "only {checked} truncations checked");
 }
+
+/// The same captured reply, with a field the model does not know and with an enum value it
+/// does not know: a lenient decode keeps going, a strict one names the place — in one build.
+#[test]
+fn unknown_fields_and_enum_values_pass_lenient_and_fail_strict() {
+    use chia_rpc::full_node::{GetBlockchainState, PushTx};
+    use chia_rpc::types::MempoolInclusionStatus;
+
+    let push = String::from_utf8(fixture("full_node/push_tx.json").to_vec()).unwrap();
+    assert!(push.contains("\"SUCCESS\""), "{push}");
+    let brand_new = Bytes::from(push.replace("\"SUCCESS\"", "\"BRAND_NEW\""));
+    let lenient = decode_response::<PushTx>(brand_new.clone(), Strictness::Lenient).unwrap();
+    assert_eq!(lenient.status, MempoolInclusionStatus::Other("BRAND_NEW".into()));
+    let err = decode_response::<PushTx>(brand_new, Strictness::Strict).unwrap_err();
+    let failure = err.decode_failure().unwrap();
+    assert_eq!(failure.path, "status");
+    assert!(failure.message.contains("BRAND_NEW"), "{err}");
+
+    let state = String::from_utf8(fixture("full_node/get_blockchain_state.json").to_vec()).unwrap();
+    let surprise = Bytes::from(state.replacen("\"peak\":", "\"surprise\": 1, \"peak\":", 1));
+    assert_ne!(surprise.len(), state.len(), "the field went in");
+    decode_response::<GetBlockchainState>(surprise.clone(), Strictness::Lenient).unwrap();
+    let err = decode_response::<GetBlockchainState>(surprise, Strictness::Strict).unwrap_err();
+    assert_eq!(err.decode_failure().unwrap().path, "blockchain_state.surprise");
+}

@@ -292,3 +292,35 @@ impl rustls::client::danger::ServerCertVerifier for NoCheck {
             .supported_schemes()
     }
 }
+
+#[tokio::test]
+async fn from_config_a_missing_certificate_is_named_by_file_and_key_on_its_first_call() {
+    let install = install();
+    let server =
+        mock_server::start(&install.server, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let root = std::env::temp_dir().join(format!("chia-rpc-config-{}", std::process::id()));
+    let ssl = root.join("config/ssl");
+    for (dir, name, pem) in [
+        ("ca", "private_ca.crt", &install.ca.cert_pem),
+        ("full_node", "private_full_node.crt", &install.client.cert_pem),
+        ("full_node", "private_full_node.key", &install.client.key_pem),
+    ] {
+        std::fs::create_dir_all(ssl.join(dir)).unwrap();
+        std::fs::write(ssl.join(dir).join(name), pem).unwrap();
+    }
+    let yaml = format!(
+        "self_hostname: 127.0.0.1\nfull_node:\n  rpc_port: {}\nfarmer:\n  rpc_port: 8559\n",
+        server.addr.port()
+    );
+    std::fs::write(root.join("config/config.yaml"), yaml).unwrap();
+    let config = chia_rpc::ChiaConfig::load(&root).unwrap();
+    let client = Client::from_config(&config).unwrap();
+    use chia_rpc::ServiceClients;
+    client.full_node().healthz().await.unwrap();
+    let err = client.farmer().healthz().await.unwrap_err();
+    assert!(err.is_config(), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("config/ssl/farmer/private_farmer.crt"), "{text}");
+    assert!(text.contains("farmer.ssl.private_crt"), "{text}");
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -117,6 +117,7 @@ fn decode<T: DeserializeOwned>(
         value.and_then(|value| json.end().map(|()| value))
     };
     let fail = |path: String, message: String| {
+        let message = bounded_message(&message, sensitive);
         let body = if sensitive { Body::sensitive(body.clone()) } else { Body::new(body.clone()) };
         Error::new(ErrorKind::Decode(DecodeFailure {
             endpoint: endpoint.to_owned(),
@@ -150,6 +151,38 @@ fn decode<T: DeserializeOwned>(
             Err(fail(path, message))
         }
     }
+}
+
+/// The longest decode message kept, in characters.
+const MESSAGE_CHARS: usize = 300;
+
+/// A decode message fit to print: serde quotes the value it refused, which may be megabytes
+/// long — or a secret. Long messages are cut; in the reply of an endpoint that carries secrets,
+/// every quoted value is blanked.
+fn bounded_message(message: &str, sensitive: bool) -> String {
+    let mut out = String::new();
+    let mut quoted = None;
+    for c in message.chars() {
+        if sensitive {
+            match quoted {
+                Some(close) if c == close => quoted = None,
+                Some(_) => continue,
+                None if c == '"' || c == '`' => {
+                    quoted = Some(c);
+                    out.push(c);
+                    out.push('…');
+                    continue;
+                }
+                None => {}
+            }
+        }
+        if out.chars().count() >= MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn unknown_message(others: &[String]) -> String {

@@ -106,3 +106,23 @@ fn strictness_does_not_outlive_the_decode() {
     let _ = reply::<Reply>(br#"{"success": true}"#, Strictness::Strict);
     assert!(!refuses_unknown_values());
 }
+
+#[test]
+fn messages_quoting_huge_values_are_cut() {
+    let long = "x".repeat(100_000);
+    let body = format!(r#"{{"success": true, "space": 1, "peak": {{"height": "{long}"}}}}"#);
+    let err = decode_reply::<Reply>("x", Bytes::from(body), Strictness::Lenient).unwrap_err();
+    let message = &err.decode_failure().unwrap().message;
+    assert!(message.chars().count() <= 301, "{} characters", message.chars().count());
+    assert!(message.ends_with('…'), "{message}");
+}
+
+#[test]
+fn messages_of_sensitive_replies_quote_nothing() {
+    assert_eq!(
+        bounded_message(r#"invalid type: string "abandon ability", expected u32"#, true),
+        r#"invalid type: string "…", expected u32"#
+    );
+    assert_eq!(bounded_message("unknown variant `secret`", true), "unknown variant `…`");
+    assert_eq!(bounded_message("plain", false), "plain");
+}

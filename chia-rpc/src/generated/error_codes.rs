@@ -150,6 +150,7 @@ impl RpcErrorCode {
         "UNKNOWN",
         "VALIDATION_ERROR",
     ];
+
     /// The value as the node writes it.
     pub fn as_str(&self) -> &str {
         match self {

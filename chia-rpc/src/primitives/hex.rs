@@ -4,6 +4,7 @@ use std::fmt;
 
 /// Why a hex string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HexError {
     /// A character other than `0-9a-fA-F` at this byte offset (after any `0x`).
     #[error("invalid hex character {character:?} at offset {offset}")]

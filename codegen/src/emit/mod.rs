@@ -151,10 +151,21 @@ fn space_items(body: &str) -> String {
             let item = ITEM_STARTS.iter().any(|s| next.starts_with(s));
             let after_inner_doc =
                 p.starts_with("//!") && !line.starts_with("//!") && !line.is_empty();
-            let after_statement = indent(p) == 0
-                && indent(line) == 0
+            // A one-line item (`pub struct A(B);`, `type X = Y;`) followed by another item at
+            // the same depth; associated consts and types stay together, and so do `use`s.
+            let prev_trimmed = p.trim_start();
+            let grouped = |l: &str| {
+                ["const ", "type ", "use ", "pub use ", "mod ", "pub mod "]
+                    .iter()
+                    .any(|s| l.starts_with(s))
+            };
+            let after_statement = indent(p) == indent(line)
                 && p.ends_with(';')
-                && (next.starts_with("///") || next.starts_with("#["));
+                && ["///", "#[", "impl", "pub ", "fn ", "type ", "const "]
+                    .iter()
+                    .any(|s| next.starts_with(s))
+                && !(grouped(prev_trimmed) && grouped(next))
+                && (indent(p) == 0 || !prev_trimmed.starts_with("let "));
             if (closes && item && indent(p) == indent(line)) || after_inner_doc || after_statement {
                 out.push('\n');
             }

@@ -75,11 +75,11 @@ pub fn emit(ir: &Ir) -> TokenStream {
             (
                 quote! {
                     #doc
-                    fn #m(&self) -> crate::generated::#m::#h<'_>;
+                    fn #m(&self) -> #m::#h<'_>;
                 },
                 quote! {
-                    fn #m(&self) -> crate::generated::#m::#h<'_> {
-                        crate::generated::#m::#h::new(self)
+                    fn #m(&self) -> #m::#h<'_> {
+                        #m::#h::new(self)
                     }
                 },
             )
@@ -92,11 +92,11 @@ pub fn emit(ir: &Ir) -> TokenStream {
         (
             quote! {
                 /// The routes every service serves, sent to `service`.
-                fn shared(&self, service: chia_rpc::Service) -> crate::generated::#m::#h<'_>;
+                fn shared(&self, service: chia_rpc::Service) -> #m::#h<'_>;
             },
             quote! {
-                fn shared(&self, service: chia_rpc::Service) -> crate::generated::#m::#h<'_> {
-                    crate::generated::#m::#h::at(self, service)
+                fn shared(&self, service: chia_rpc::Service) -> #m::#h<'_> {
+                    #m::#h::at(self, service)
                 }
             },
         )
@@ -104,7 +104,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let (shared_decl, shared_impl) = shared_handle.unzip();
     let own = arms(&|s| {
         let m = &s.module;
-        quote!(crate::generated::#m::ENDPOINTS)
+        quote!(#m::ENDPOINTS)
     });
     let match_self = |arms: Vec<TokenStream>| {
         if arms.is_empty() { quote!(match self {}) } else { quote!(match self { #(#arms)* }) }
@@ -116,8 +116,10 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let certs = match_self(certs);
     let extends = match_self(extends);
     let own = match_self(own);
+    let modules = ir.services.iter().map(|s| &s.module);
     quote! {
         #file_doc
+        use crate::generated::{#(#modules),*};
 
         /// A Chia service with its own RPC server.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

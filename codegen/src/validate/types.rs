@@ -217,3 +217,79 @@ fn lower_values(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Traits, TypeKind};
+    use crate::validate::testing::{HEAD, lower_one, messages};
+
+    /// `HEAD` with one request field of type `ty`, then `types`.
+    fn schema(ty: &str, types: &str) -> String {
+        format!("{HEAD}      f: {{ type: '{ty}', doc: F. }}\ntypes:\n{types}")
+    }
+
+    #[test]
+    fn integer_enums_are_checked() {
+        let errors = messages(&schema(
+            "Kind",
+            "  Kind:\n    doc: K.\n    repr: u8\n    values:\n      A: { value: 1, doc: A. }\n      B: { value: 1, doc: B. }\n      C: { value: 300, doc: C. }\n      Other: { value: 2, doc: O. }\n",
+        ));
+        assert_eq!(
+            errors,
+            [
+                "schema/x.yaml:15:5: type Kind: `B` and `A` have the same value 1",
+                "schema/x.yaml:15:5: type Kind: `Other` is not an UpperCamelCase name other than `Other`",
+                "schema/x.yaml:15:5: type Kind: value 300 of `C` does not fit u8",
+            ]
+        );
+        let errors = messages(&schema(
+            "Kind",
+            "  Kind:\n    doc: K.\n    values:\n      A: { value: 1, doc: A. }\n",
+        ));
+        assert_eq!(
+            errors,
+            [
+                "schema/x.yaml:15:5: type Kind: an integer enum (`values`) needs a `repr`: u8, u16, u32, u64, i8, …"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_type_cannot_take_a_generated_or_imported_name() {
+        let errors = messages(&schema(
+            "GetXResponse",
+            "  GetXResponse:\n    doc: R.\n    fields:\n      a: { type: u8, doc: A. }\n",
+        ));
+        assert_eq!(
+            errors,
+            [
+                "schema/x.yaml:15:5: type GetXResponse: the name is taken: the generated type of endpoint get_x of full_node"
+            ]
+        );
+        let errors = messages(&schema(
+            "Bytes32",
+            "  Bytes32:\n    doc: R.\n    fields:\n      a: { type: u8, doc: A. }\n",
+        ));
+        assert_eq!(
+            errors,
+            [
+                "schema/x.yaml:15:5: type Bytes32: the name is taken: a name the generated code imports"
+            ]
+        );
+    }
+
+    #[test]
+    fn traits_and_buildability_are_computed_per_type() {
+        let ir = lower_one(&schema(
+            "Outer",
+            "  Outer:\n    doc: O.\n    frozen: true\n    fields:\n      inner: { type: Inner, doc: I. }\n      kind: { type: Kind, doc: K. }\n  Inner:\n    doc: I.\n    fields:\n      ratio: { type: f64, doc: R. }\n  Kind:\n    doc: K.\n    repr: u16\n    values:\n      A: { value: 1, doc: A. }\n",
+        ))
+        .expect("valid");
+        let find = |name: &str| ir.named_type(name).expect(name);
+        assert_eq!(find("Inner").traits, Traits { copy: true, eq: false, hash: false });
+        assert_eq!(find("Outer").traits, Traits { copy: true, eq: false, hash: false });
+        assert_eq!(find("Kind").traits, Traits::ALL);
+        assert!(find("Outer").buildable && find("Inner").buildable && find("Outer").frozen);
+        assert!(matches!(find("Kind").kind, TypeKind::IntEnum { .. }));
+    }
+}

@@ -32,9 +32,18 @@ fn live_env() -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|err| panic!("cannot read the live env file {}: {err}", path.display()));
     text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
         .filter_map(|line| line.split_once('='))
-        .map(|(key, value)| (key.trim().to_owned(), value.trim().to_owned()))
+        .map(|(key, value)| (key.trim().to_owned(), unquote(value.trim())))
         .collect()
+}
+
+/// A value the harness single-quoted for the shell.
+fn unquote(word: &str) -> String {
+    match word.strip_prefix('\'').and_then(|rest| rest.strip_suffix('\'')) {
+        Some(inner) => inner.replace("'\\''", "'"),
+        None => word.to_owned(),
+    }
 }
 
 fn setting<'a>(env: &'a BTreeMap<String, String>, key: &str) -> &'a str {

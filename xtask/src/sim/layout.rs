@@ -224,14 +224,15 @@ impl Layout {
     }
 }
 
-/// Reads a `KEY=VALUE` file (missing file: no entries; blank lines and `#` lines skipped).
+/// Reads a `KEY=VALUE` file (missing file: no entries; blank lines and `#` lines skipped;
+/// single-quoted values unquoted as a shell would).
 pub fn read_kv(path: &Path) -> Vec<(String, String)> {
     let text = fs::read_to_string(path).unwrap_or_default();
     text.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .filter_map(|line| line.split_once('='))
-        .map(|(key, value)| (key.trim().to_owned(), value.trim().to_owned()))
+        .map(|(key, value)| (key.trim().to_owned(), unquote(value.trim())))
         .collect()
 }
 
@@ -240,8 +241,59 @@ pub fn lookup<'a>(entries: &'a [(String, String)], key: &str) -> Option<&'a str>
     entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-/// Writes a `KEY=VALUE` file.
+/// Writes a `KEY=VALUE` file that a POSIX shell can also load (`set -a; . FILE; set +a`):
+/// values with characters a shell would interpret are single-quoted.
 pub fn write_kv(path: &Path, entries: &[(&str, String)]) -> Result<(), String> {
-    let text: String = entries.iter().map(|(key, value)| format!("{key}={value}\n")).collect();
+    let mut text = String::from(
+        "# Settings of the running simulator. Load them into a shell with: set -a; . FILE; set +a\n",
+    );
+    for (key, value) in entries {
+        text.push_str(&format!("{key}={}\n", shell_word(value)));
+    }
     fs::write(path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))
+}
+
+/// `value` as one shell word.
+fn shell_word(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:,@+%".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
+/// The value of a shell word written by [`shell_word`].
+fn unquote(word: &str) -> String {
+    match word.strip_prefix('\'').and_then(|rest| rest.strip_suffix('\'')) {
+        Some(inner) => inner.replace("'\\''", "'"),
+        None => word.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod kv_tests {
+    use super::*;
+
+    #[test]
+    fn values_a_shell_would_split_are_quoted_and_read_back() {
+        let dir = std::env::temp_dir().join(format!("chia-rpc-kv-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("sim.env");
+        let entries = [
+            ("PLAIN", "/a/b-c.d".to_owned()),
+            ("SPACED", "/my chia/root".to_owned()),
+            ("QUOTE", "it's".to_owned()),
+            ("EMPTY", String::new()),
+        ];
+        write_kv(&file, &entries).expect("write");
+        let text = fs::read_to_string(&file).expect("read");
+        assert!(text.contains("PLAIN=/a/b-c.d\n"), "{text}");
+        assert!(text.contains("SPACED='/my chia/root'\n"), "{text}");
+        let read = read_kv(&file);
+        let expected: Vec<(String, String)> =
+            entries.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        assert_eq!(read, expected);
+        fs::remove_dir_all(&dir).expect("clean up");
+    }
 }

@@ -204,6 +204,10 @@ pub fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
     )?;
     println!("wrote {}", layout.env_file.display());
     println!("PIDs: {}", pids.join(","));
+    println!(
+        "reach it from inside the namespace, e.g.:\n  set -a; . {}; set +a\n  ip netns exec {NETNS} env CHIA_ROOT=\"$CHIA_ROOT\" cargo run -p chia-rpc --features cli -- call full_node get_blockchain_state",
+        layout.env_file.display()
+    );
     clock.summary("simulator up");
     Ok(())
 }

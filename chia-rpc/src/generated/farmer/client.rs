@@ -34,8 +34,10 @@ impl<'a> FarmerRpc<'a> {
 }
 
 use crate::generated::shared::SharedRpc;
+
 impl<'a> std::ops::Deref for FarmerRpc<'a> {
     type Target = SharedRpc<'a>;
+
     /// Gives the shared routes, sent to the same service.
     fn deref(&self) -> &Self::Target {
         &self.base

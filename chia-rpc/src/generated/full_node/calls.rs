@@ -33,6 +33,7 @@ use crate::generated::types::{SpendBundle, SpendType};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockchainStateCall(chia_rpc::Call<GetBlockchainState>);
+
 impl GetBlockchainStateCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -67,6 +68,7 @@ impl std::future::IntoFuture for GetBlockchainStateCall {
         'static,
         chia_rpc::Result<GetBlockchainStateResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -78,6 +80,7 @@ impl std::future::IntoFuture for GetBlockchainStateCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockCall(chia_rpc::Call<GetBlock>);
+
 impl GetBlockCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -112,6 +115,7 @@ impl std::future::IntoFuture for GetBlockCall {
         'static,
         chia_rpc::Result<GetBlockResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -123,6 +127,7 @@ impl std::future::IntoFuture for GetBlockCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlocksCall(chia_rpc::Call<GetBlocks>);
+
 impl GetBlocksCall {
     /// Sets `exclude_header_hash`: Leave the `header_hash` key out of each block (default false).
     pub fn exclude_header_hash(mut self, exclude_header_hash: bool) -> Self {
@@ -169,6 +174,7 @@ impl std::future::IntoFuture for GetBlocksCall {
         'static,
         chia_rpc::Result<GetBlocksResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -180,6 +186,7 @@ impl std::future::IntoFuture for GetBlocksCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockCountMetricsCall(chia_rpc::Call<GetBlockCountMetrics>);
+
 impl GetBlockCountMetricsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -214,6 +221,7 @@ impl std::future::IntoFuture for GetBlockCountMetricsCall {
         'static,
         chia_rpc::Result<GetBlockCountMetricsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -225,6 +233,7 @@ impl std::future::IntoFuture for GetBlockCountMetricsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockRecordByHeightCall(chia_rpc::Call<GetBlockRecordByHeight>);
+
 impl GetBlockRecordByHeightCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -259,6 +268,7 @@ impl std::future::IntoFuture for GetBlockRecordByHeightCall {
         'static,
         chia_rpc::Result<GetBlockRecordByHeightResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -270,6 +280,7 @@ impl std::future::IntoFuture for GetBlockRecordByHeightCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockRecordCall(chia_rpc::Call<GetBlockRecord>);
+
 impl GetBlockRecordCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -304,6 +315,7 @@ impl std::future::IntoFuture for GetBlockRecordCall {
         'static,
         chia_rpc::Result<GetBlockRecordResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -315,6 +327,7 @@ impl std::future::IntoFuture for GetBlockRecordCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockRecordsCall(chia_rpc::Call<GetBlockRecords>);
+
 impl GetBlockRecordsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -349,6 +362,7 @@ impl std::future::IntoFuture for GetBlockRecordsCall {
         'static,
         chia_rpc::Result<GetBlockRecordsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -360,6 +374,7 @@ impl std::future::IntoFuture for GetBlockRecordsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockSpendsCall(chia_rpc::Call<GetBlockSpends>);
+
 impl GetBlockSpendsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -394,6 +409,7 @@ impl std::future::IntoFuture for GetBlockSpendsCall {
         'static,
         chia_rpc::Result<GetBlockSpendsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -407,6 +423,7 @@ impl std::future::IntoFuture for GetBlockSpendsCall {
 pub struct GetBlockSpendsWithConditionsCall(
     chia_rpc::Call<GetBlockSpendsWithConditions>,
 );
+
 impl GetBlockSpendsWithConditionsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -442,6 +459,7 @@ impl std::future::IntoFuture for GetBlockSpendsWithConditionsCall {
         'static,
         chia_rpc::Result<GetBlockSpendsWithConditionsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -453,6 +471,7 @@ impl std::future::IntoFuture for GetBlockSpendsWithConditionsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetUnfinishedBlockHeadersCall(chia_rpc::Call<GetUnfinishedBlockHeaders>);
+
 impl GetUnfinishedBlockHeadersCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -487,6 +506,7 @@ impl std::future::IntoFuture for GetUnfinishedBlockHeadersCall {
         'static,
         chia_rpc::Result<GetUnfinishedBlockHeadersResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -498,6 +518,7 @@ impl std::future::IntoFuture for GetUnfinishedBlockHeadersCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetNetworkSpaceCall(chia_rpc::Call<GetNetworkSpace>);
+
 impl GetNetworkSpaceCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -532,6 +553,7 @@ impl std::future::IntoFuture for GetNetworkSpaceCall {
         'static,
         chia_rpc::Result<GetNetworkSpaceResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -543,6 +565,7 @@ impl std::future::IntoFuture for GetNetworkSpaceCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAdditionsAndRemovalsCall(chia_rpc::Call<GetAdditionsAndRemovals>);
+
 impl GetAdditionsAndRemovalsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -577,6 +600,7 @@ impl std::future::IntoFuture for GetAdditionsAndRemovalsCall {
         'static,
         chia_rpc::Result<GetAdditionsAndRemovalsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -588,6 +612,7 @@ impl std::future::IntoFuture for GetAdditionsAndRemovalsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAggsigAdditionalDataCall(chia_rpc::Call<GetAggsigAdditionalData>);
+
 impl GetAggsigAdditionalDataCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -622,6 +647,7 @@ impl std::future::IntoFuture for GetAggsigAdditionalDataCall {
         'static,
         chia_rpc::Result<GetAggsigAdditionalDataResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -633,6 +659,7 @@ impl std::future::IntoFuture for GetAggsigAdditionalDataCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetRecentSignagePointOrEosCall(chia_rpc::Call<GetRecentSignagePointOrEos>);
+
 impl GetRecentSignagePointOrEosCall {
     /// Sets `sp_hash`: Hash of the challenge chain VDF output of the signage point to look up.
     pub fn sp_hash(mut self, sp_hash: Bytes32) -> Self {
@@ -680,6 +707,7 @@ impl std::future::IntoFuture for GetRecentSignagePointOrEosCall {
         'static,
         chia_rpc::Result<GetRecentSignagePointOrEosResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -691,6 +719,7 @@ impl std::future::IntoFuture for GetRecentSignagePointOrEosCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetConstantsCall(chia_rpc::Call<GetConstants>);
+
 impl GetConstantsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -725,6 +754,7 @@ impl std::future::IntoFuture for GetConstantsCall {
         'static,
         chia_rpc::Result<GetConstantsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -736,6 +766,7 @@ impl std::future::IntoFuture for GetConstantsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordsByPuzzleHashCall(chia_rpc::Call<GetCoinRecordsByPuzzleHash>);
+
 impl GetCoinRecordsByPuzzleHashCall {
     /// Sets `start_height`: Only coins created at or above this height.
     pub fn start_height(mut self, start_height: u32) -> Self {
@@ -789,6 +820,7 @@ impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashCall {
         'static,
         chia_rpc::Result<GetCoinRecordsByPuzzleHashResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -802,6 +834,7 @@ impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashCall {
 pub struct GetCoinRecordsByPuzzleHashesCall(
     chia_rpc::Call<GetCoinRecordsByPuzzleHashes>,
 );
+
 impl GetCoinRecordsByPuzzleHashesCall {
     /// Sets `start_height`: Only coins created at or above this height.
     pub fn start_height(mut self, start_height: u32) -> Self {
@@ -855,6 +888,7 @@ impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashesCall {
         'static,
         chia_rpc::Result<GetCoinRecordsByPuzzleHashesResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -866,6 +900,7 @@ impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordByNameCall(chia_rpc::Call<GetCoinRecordByName>);
+
 impl GetCoinRecordByNameCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -900,6 +935,7 @@ impl std::future::IntoFuture for GetCoinRecordByNameCall {
         'static,
         chia_rpc::Result<GetCoinRecordByNameResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -911,6 +947,7 @@ impl std::future::IntoFuture for GetCoinRecordByNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordsByNamesCall(chia_rpc::Call<GetCoinRecordsByNames>);
+
 impl GetCoinRecordsByNamesCall {
     /// Sets `start_height`: Only coins created at or above this height.
     pub fn start_height(mut self, start_height: u32) -> Self {
@@ -963,6 +1000,7 @@ impl std::future::IntoFuture for GetCoinRecordsByNamesCall {
         'static,
         chia_rpc::Result<GetCoinRecordsByNamesResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -974,6 +1012,7 @@ impl std::future::IntoFuture for GetCoinRecordsByNamesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordsByParentIdsCall(chia_rpc::Call<GetCoinRecordsByParentIds>);
+
 impl GetCoinRecordsByParentIdsCall {
     /// Sets `start_height`: Only coins created at or above this height.
     pub fn start_height(mut self, start_height: u32) -> Self {
@@ -1026,6 +1065,7 @@ impl std::future::IntoFuture for GetCoinRecordsByParentIdsCall {
         'static,
         chia_rpc::Result<GetCoinRecordsByParentIdsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1037,6 +1077,7 @@ impl std::future::IntoFuture for GetCoinRecordsByParentIdsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordsByHintCall(chia_rpc::Call<GetCoinRecordsByHint>);
+
 impl GetCoinRecordsByHintCall {
     /// Sets `start_height`: Only coins created at or above this height.
     pub fn start_height(mut self, start_height: u32) -> Self {
@@ -1089,6 +1130,7 @@ impl std::future::IntoFuture for GetCoinRecordsByHintCall {
         'static,
         chia_rpc::Result<GetCoinRecordsByHintResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1100,6 +1142,7 @@ impl std::future::IntoFuture for GetCoinRecordsByHintCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct PushTxCall(chia_rpc::Call<PushTx>);
+
 impl PushTxCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -1134,6 +1177,7 @@ impl std::future::IntoFuture for PushTxCall {
         'static,
         chia_rpc::Result<PushTxResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1145,6 +1189,7 @@ impl std::future::IntoFuture for PushTxCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPuzzleAndSolutionCall(chia_rpc::Call<GetPuzzleAndSolution>);
+
 impl GetPuzzleAndSolutionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -1179,6 +1224,7 @@ impl std::future::IntoFuture for GetPuzzleAndSolutionCall {
         'static,
         chia_rpc::Result<GetPuzzleAndSolutionResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1190,6 +1236,7 @@ impl std::future::IntoFuture for GetPuzzleAndSolutionCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllMempoolTxIdsCall(chia_rpc::Call<GetAllMempoolTxIds>);
+
 impl GetAllMempoolTxIdsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -1224,6 +1271,7 @@ impl std::future::IntoFuture for GetAllMempoolTxIdsCall {
         'static,
         chia_rpc::Result<GetAllMempoolTxIdsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1235,6 +1283,7 @@ impl std::future::IntoFuture for GetAllMempoolTxIdsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllMempoolItemsCall(chia_rpc::Call<GetAllMempoolItems>);
+
 impl GetAllMempoolItemsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -1269,6 +1318,7 @@ impl std::future::IntoFuture for GetAllMempoolItemsCall {
         'static,
         chia_rpc::Result<GetAllMempoolItemsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1280,6 +1330,7 @@ impl std::future::IntoFuture for GetAllMempoolItemsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetMempoolItemByTxIdCall(chia_rpc::Call<GetMempoolItemByTxId>);
+
 impl GetMempoolItemByTxIdCall {
     /// Sets `include_pending`: Also look among bundles waiting to enter the mempool (default false).
     pub fn include_pending(mut self, include_pending: bool) -> Self {
@@ -1320,6 +1371,7 @@ impl std::future::IntoFuture for GetMempoolItemByTxIdCall {
         'static,
         chia_rpc::Result<GetMempoolItemByTxIdResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1331,6 +1383,7 @@ impl std::future::IntoFuture for GetMempoolItemByTxIdCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetMempoolItemsByCoinNameCall(chia_rpc::Call<GetMempoolItemsByCoinName>);
+
 impl GetMempoolItemsByCoinNameCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -1365,6 +1418,7 @@ impl std::future::IntoFuture for GetMempoolItemsByCoinNameCall {
         'static,
         chia_rpc::Result<GetMempoolItemsByCoinNameResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1376,6 +1430,7 @@ impl std::future::IntoFuture for GetMempoolItemsByCoinNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CreateBlockGeneratorCall(chia_rpc::Call<CreateBlockGenerator>);
+
 impl CreateBlockGeneratorCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -1410,6 +1465,7 @@ impl std::future::IntoFuture for CreateBlockGeneratorCall {
         'static,
         chia_rpc::Result<CreateBlockGeneratorResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -1421,6 +1477,7 @@ impl std::future::IntoFuture for CreateBlockGeneratorCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetFeeEstimateCall(chia_rpc::Call<GetFeeEstimate>);
+
 impl GetFeeEstimateCall {
     /// Sets `spend_bundle`: A bundle whose cost the node computes.
     pub fn spend_bundle(mut self, spend_bundle: SpendBundle) -> Self {
@@ -1479,6 +1536,7 @@ impl std::future::IntoFuture for GetFeeEstimateCall {
         'static,
         chia_rpc::Result<GetFeeEstimateResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }

@@ -16,6 +16,7 @@ use crate::generated::types::NodeType;
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetNetworkInfoCall(chia_rpc::Call<GetNetworkInfo>);
+
 impl GetNetworkInfoCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -50,6 +51,7 @@ impl std::future::IntoFuture for GetNetworkInfoCall {
         'static,
         chia_rpc::Result<GetNetworkInfoResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -61,6 +63,7 @@ impl std::future::IntoFuture for GetNetworkInfoCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetConnectionsCall(chia_rpc::Call<GetConnections>);
+
 impl GetConnectionsCall {
     /// Sets `node_type`: Only list peers of this kind; all peers when absent.
     pub fn node_type(mut self, node_type: NodeType) -> Self {
@@ -101,6 +104,7 @@ impl std::future::IntoFuture for GetConnectionsCall {
         'static,
         chia_rpc::Result<GetConnectionsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -112,6 +116,7 @@ impl std::future::IntoFuture for GetConnectionsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct OpenConnectionCall(chia_rpc::Call<OpenConnection>);
+
 impl OpenConnectionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -146,6 +151,7 @@ impl std::future::IntoFuture for OpenConnectionCall {
         'static,
         chia_rpc::Result<OpenConnectionResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -157,6 +163,7 @@ impl std::future::IntoFuture for OpenConnectionCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CloseConnectionCall(chia_rpc::Call<CloseConnection>);
+
 impl CloseConnectionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -191,6 +198,7 @@ impl std::future::IntoFuture for CloseConnectionCall {
         'static,
         chia_rpc::Result<CloseConnectionResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -202,6 +210,7 @@ impl std::future::IntoFuture for CloseConnectionCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct StopNodeCall(chia_rpc::Call<StopNode>);
+
 impl StopNodeCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -236,6 +245,7 @@ impl std::future::IntoFuture for StopNodeCall {
         'static,
         chia_rpc::Result<StopNodeResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -247,6 +257,7 @@ impl std::future::IntoFuture for StopNodeCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetRoutesCall(chia_rpc::Call<GetRoutes>);
+
 impl GetRoutesCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -281,6 +292,7 @@ impl std::future::IntoFuture for GetRoutesCall {
         'static,
         chia_rpc::Result<GetRoutesResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -292,6 +304,7 @@ impl std::future::IntoFuture for GetRoutesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetVersionCall(chia_rpc::Call<GetVersion>);
+
 impl GetVersionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -326,6 +339,7 @@ impl std::future::IntoFuture for GetVersionCall {
         'static,
         chia_rpc::Result<GetVersionResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -337,6 +351,7 @@ impl std::future::IntoFuture for GetVersionCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct HealthzCall(chia_rpc::Call<Healthz>);
+
 impl HealthzCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -371,6 +386,7 @@ impl std::future::IntoFuture for HealthzCall {
         'static,
         chia_rpc::Result<HealthzResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -382,6 +398,7 @@ impl std::future::IntoFuture for HealthzCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetLogLevelCall(chia_rpc::Call<GetLogLevel>);
+
 impl GetLogLevelCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -416,6 +433,7 @@ impl std::future::IntoFuture for GetLogLevelCall {
         'static,
         chia_rpc::Result<GetLogLevelResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -427,6 +445,7 @@ impl std::future::IntoFuture for GetLogLevelCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct SetLogLevelCall(chia_rpc::Call<SetLogLevel>);
+
 impl SetLogLevelCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -461,6 +480,7 @@ impl std::future::IntoFuture for SetLogLevelCall {
         'static,
         chia_rpc::Result<SetLogLevelResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -472,6 +492,7 @@ impl std::future::IntoFuture for SetLogLevelCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct ResetLogLevelCall(chia_rpc::Call<ResetLogLevel>);
+
 impl ResetLogLevelCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -506,6 +527,7 @@ impl std::future::IntoFuture for ResetLogLevelCall {
         'static,
         chia_rpc::Result<ResetLogLevelResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }

@@ -15,6 +15,7 @@ use super::{
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllBlocksCall(chia_rpc::Call<GetAllBlocks>);
+
 impl GetAllBlocksCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -49,6 +50,7 @@ impl std::future::IntoFuture for GetAllBlocksCall {
         'static,
         chia_rpc::Result<GetAllBlocksResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -60,6 +62,7 @@ impl std::future::IntoFuture for GetAllBlocksCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct FarmBlockCall(chia_rpc::Call<FarmBlock>);
+
 impl FarmBlockCall {
     /// Sets `blocks`: Number of blocks to farm (default 1).
     pub fn blocks(mut self, blocks: u32) -> Self {
@@ -106,6 +109,7 @@ impl std::future::IntoFuture for FarmBlockCall {
         'static,
         chia_rpc::Result<FarmBlockResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -117,6 +121,7 @@ impl std::future::IntoFuture for FarmBlockCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct SetAutoFarmingCall(chia_rpc::Call<SetAutoFarming>);
+
 impl SetAutoFarmingCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -151,6 +156,7 @@ impl std::future::IntoFuture for SetAutoFarmingCall {
         'static,
         chia_rpc::Result<SetAutoFarmingResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -162,6 +168,7 @@ impl std::future::IntoFuture for SetAutoFarmingCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAutoFarmingCall(chia_rpc::Call<GetAutoFarming>);
+
 impl GetAutoFarmingCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -196,6 +203,7 @@ impl std::future::IntoFuture for GetAutoFarmingCall {
         'static,
         chia_rpc::Result<GetAutoFarmingResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -207,6 +215,7 @@ impl std::future::IntoFuture for GetAutoFarmingCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetFarmingPhCall(chia_rpc::Call<GetFarmingPh>);
+
 impl GetFarmingPhCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -241,6 +250,7 @@ impl std::future::IntoFuture for GetFarmingPhCall {
         'static,
         chia_rpc::Result<GetFarmingPhResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -252,6 +262,7 @@ impl std::future::IntoFuture for GetFarmingPhCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllCoinsCall(chia_rpc::Call<GetAllCoins>);
+
 impl GetAllCoinsCall {
     /// Sets `include_spent_coins`: Also return spent coins (default false).
     pub fn include_spent_coins(mut self, include_spent_coins: bool) -> Self {
@@ -292,6 +303,7 @@ impl std::future::IntoFuture for GetAllCoinsCall {
         'static,
         chia_rpc::Result<GetAllCoinsResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -303,6 +315,7 @@ impl std::future::IntoFuture for GetAllCoinsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllPuzzleHashesCall(chia_rpc::Call<GetAllPuzzleHashes>);
+
 impl GetAllPuzzleHashesCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -337,6 +350,7 @@ impl std::future::IntoFuture for GetAllPuzzleHashesCall {
         'static,
         chia_rpc::Result<GetAllPuzzleHashesResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -348,6 +362,7 @@ impl std::future::IntoFuture for GetAllPuzzleHashesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct RevertBlocksCall(chia_rpc::Call<RevertBlocks>);
+
 impl RevertBlocksCall {
     /// Sets `num_of_blocks`: Number of blocks to remove (default 1).
     pub fn num_of_blocks(mut self, num_of_blocks: u32) -> Self {
@@ -394,6 +409,7 @@ impl std::future::IntoFuture for RevertBlocksCall {
         'static,
         chia_rpc::Result<RevertBlocksResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -405,6 +421,7 @@ impl std::future::IntoFuture for RevertBlocksCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct ReorgBlocksCall(chia_rpc::Call<ReorgBlocks>);
+
 impl ReorgBlocksCall {
     /// Sets `num_of_blocks_to_rev`: How many blocks below the peak the fork starts (default 1).
     pub fn num_of_blocks_to_rev(mut self, num_of_blocks_to_rev: u32) -> Self {
@@ -463,6 +480,7 @@ impl std::future::IntoFuture for ReorgBlocksCall {
         'static,
         chia_rpc::Result<ReorgBlocksResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }

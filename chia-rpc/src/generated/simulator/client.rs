@@ -163,8 +163,10 @@ impl<'a> SimulatorRpc<'a> {
 }
 
 use crate::generated::full_node::FullNodeRpc;
+
 impl<'a> std::ops::Deref for SimulatorRpc<'a> {
     type Target = FullNodeRpc<'a>;
+
     /// Gives the full node endpoints, sent to the same service.
     fn deref(&self) -> &Self::Target {
         &self.base

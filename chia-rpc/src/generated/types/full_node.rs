@@ -93,6 +93,7 @@ pub enum MempoolInclusionStatus {
 impl MempoolInclusionStatus {
     /// Every value this version knows, as the node writes it.
     pub const KNOWN: &'static [&'static str] = &["SUCCESS", "PENDING", "FAILED"];
+
     /// The value as the node writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -185,6 +186,7 @@ impl SpendType {
         "pw_absorb_rewards",
         "create_new_did_wallet",
     ];
+
     /// The value as the node writes it.
     pub fn as_str(&self) -> &str {
         match self {

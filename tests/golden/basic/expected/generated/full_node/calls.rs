@@ -16,6 +16,7 @@ use chia_rpc::Address;
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockchainStateCall(chia_rpc::Call<GetBlockchainState>);
+
 impl GetBlockchainStateCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -50,6 +51,7 @@ impl std::future::IntoFuture for GetBlockchainStateCall {
         'static,
         chia_rpc::Result<GetBlockchainStateResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -61,6 +63,7 @@ impl std::future::IntoFuture for GetBlockchainStateCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordByNameCall(chia_rpc::Call<GetCoinRecordByName>);
+
 impl GetCoinRecordByNameCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -95,6 +98,7 @@ impl std::future::IntoFuture for GetCoinRecordByNameCall {
         'static,
         chia_rpc::Result<GetCoinRecordByNameResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -106,6 +110,7 @@ impl std::future::IntoFuture for GetCoinRecordByNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordsByPuzzleHashCall(chia_rpc::Call<GetCoinRecordsByPuzzleHash>);
+
 impl GetCoinRecordsByPuzzleHashCall {
     /// Sets `start_height`: First height to include.
     pub fn start_height(mut self, start_height: u32) -> Self {
@@ -159,6 +164,7 @@ impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashCall {
         'static,
         chia_rpc::Result<GetCoinRecordsByPuzzleHashResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -170,6 +176,7 @@ impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct PushTxCall(chia_rpc::Call<PushTx>);
+
 impl PushTxCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -204,6 +211,7 @@ impl std::future::IntoFuture for PushTxCall {
         'static,
         chia_rpc::Result<PushTxResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -215,6 +223,7 @@ impl std::future::IntoFuture for PushTxCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct SetLogLevelCall(chia_rpc::Call<SetLogLevel>);
+
 impl SetLogLevelCall {
     /// Sets `type`: A keyword as a field name.
     pub fn r#type(mut self, r#type: String) -> Self {
@@ -255,6 +264,7 @@ impl std::future::IntoFuture for SetLogLevelCall {
         'static,
         chia_rpc::Result<SetLogLevelResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -266,6 +276,7 @@ impl std::future::IntoFuture for SetLogLevelCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllShapesCall(chia_rpc::Call<GetAllShapes>);
+
 impl GetAllShapesCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -300,6 +311,7 @@ impl std::future::IntoFuture for GetAllShapesCall {
         'static,
         chia_rpc::Result<GetAllShapesResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -311,6 +323,7 @@ impl std::future::IntoFuture for GetAllShapesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CreateManyCall(chia_rpc::Call<CreateMany>);
+
 impl CreateManyCall {
     /// Sets `to_address`: Where to send; its setter breaks a naming convention.
     #[allow(clippy::wrong_self_convention)]
@@ -359,6 +372,7 @@ impl std::future::IntoFuture for CreateManyCall {
         'static,
         chia_rpc::Result<CreateManyResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }

@@ -9,6 +9,7 @@ use super::{Healthz, HealthzResponse, GetRoutes, GetRoutesResponse};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct HealthzCall(chia_rpc::Call<Healthz>);
+
 impl HealthzCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -43,6 +44,7 @@ impl std::future::IntoFuture for HealthzCall {
         'static,
         chia_rpc::Result<HealthzResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
@@ -54,6 +56,7 @@ impl std::future::IntoFuture for HealthzCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetRoutesCall(chia_rpc::Call<GetRoutes>);
+
 impl GetRoutesCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -88,6 +91,7 @@ impl std::future::IntoFuture for GetRoutesCall {
         'static,
         chia_rpc::Result<GetRoutesResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }

@@ -31,6 +31,7 @@ pub enum LogLevel {
 impl LogLevel {
     /// Every value this version knows, as the node writes it.
     pub const KNOWN: &'static [&'static str] = &["DEBUG", "INFO", "WARNING"];
+
     /// The value as the node writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -101,6 +102,7 @@ pub enum MempoolInclusionStatus {
 impl MempoolInclusionStatus {
     /// Every value this version knows, as the node writes it.
     pub const KNOWN: &'static [&'static str] = &["SUCCESS", "PENDING", "FAILED"];
+
     /// The value as the node writes it.
     pub fn as_str(&self) -> &str {
         match self {

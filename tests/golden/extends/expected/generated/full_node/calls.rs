@@ -9,6 +9,7 @@ use super::{GetNetworkSpace, GetNetworkSpaceResponse};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetNetworkSpaceCall(chia_rpc::Call<GetNetworkSpace>);
+
 impl GetNetworkSpaceCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
@@ -43,6 +44,7 @@ impl std::future::IntoFuture for GetNetworkSpaceCall {
         'static,
         chia_rpc::Result<GetNetworkSpaceResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }

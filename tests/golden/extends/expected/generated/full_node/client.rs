@@ -56,8 +56,10 @@ impl<'a> FullNodeRpc<'a> {
 }
 
 use crate::generated::shared::SharedRpc;
+
 impl<'a> std::ops::Deref for FullNodeRpc<'a> {
     type Target = SharedRpc<'a>;
+
     /// Gives the shared routes, sent to the same service.
     fn deref(&self) -> &Self::Target {
         &self.base

@@ -9,6 +9,7 @@ use super::{FarmBlock, FarmBlockResponse};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct FarmBlockCall(chia_rpc::Call<FarmBlock>);
+
 impl FarmBlockCall {
     /// Sets `blocks`: How many.
     pub fn blocks(mut self, blocks: u32) -> Self {
@@ -55,6 +56,7 @@ impl std::future::IntoFuture for FarmBlockCall {
         'static,
         chia_rpc::Result<FarmBlockResponse>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         std::future::IntoFuture::into_future(self.0)
     }
