@@ -3,7 +3,8 @@
 //!
 //! An embedded Python script (`drift/extract.py`), run with the venv's interpreter, lists the
 //! routes of every RPC API class, the routes every RPC server shares, the daemon's commands and
-//! the declared request / response classes of wallet endpoints. Those are compared with the
+//! the declared request / response classes of wallet endpoints, and the codes of
+//! `structuredError` (`RpcErrorCodes`). Those are compared with the
 //! services of the schema; the report goes to stdout as text and to a JSON file. The task fails
 //! (exit 1) when anything differs. `--schema DIR` compares another schema directory (a branch's
 //! checkout, a draft) instead of the workspace's `schema/`.

@@ -12,7 +12,10 @@ document on stdout:
       },
       "wallet_fields": {"present": true, "source": "...", "endpoints": {...},
                         "tx_request_extras": [...], "tx_response_extras": [...]}
-                     | {"present": false, "note": "why not"}
+                     | {"present": false, "note": "why not"},
+      "error_codes": {"present": true, "source": "chia.rpc.rpc_errors.RpcErrorCodes",
+                      "codes": ["..."]}
+                   | {"present": false, "note": "why not"}
     }
 
 Types of wallet fields use the schema's type language as JSON: a primitive is a string ("u64",
@@ -421,6 +424,22 @@ def wallet_fields():
     }
 
 
+# ---- structured error codes ------------------------------------------------------------------
+
+
+def error_codes():
+    """The values of `RpcErrorCodes`, the codes of structured RPC errors; older releases have
+    none, which is a note, not a failure."""
+    cls, source = _import_first([("chia.rpc.rpc_errors", "RpcErrorCodes")])
+    if cls is None:
+        return {"present": False, "note": source}
+    try:
+        codes = sorted({str(getattr(member, "value", member)) for member in cls})
+    except Exception as err:  # noqa: BLE001
+        return {"present": False, "note": f"cannot list {source}: {err!r}"}
+    return {"present": True, "source": source, "codes": codes}
+
+
 def chia_version() -> str:
     try:
         from importlib.metadata import version
@@ -440,6 +459,7 @@ def main() -> None:
         "python": "%d.%d.%d" % sys.version_info[:3],
         "services": services,
         "wallet_fields": wallet_fields(),
+        "error_codes": error_codes(),
     }
     _STDOUT.write(json.dumps(report, indent=1, sort_keys=True))
     _STDOUT.write("\n")

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::diff::{FieldDiff, Side};
-use super::report::Report;
+use super::report::{ErrorCodeReport, Report};
 use super::upstream::{Routes, Upstream};
 
 /// The report as JSON.
@@ -44,9 +44,31 @@ pub fn render_json(report: &Report, upstream: &Upstream, label: &str) -> Value {
         "venv": label,
         "wallet_fields_source": upstream.wallet.source,
         "services": services,
-        "total": { "added": t.added, "removed": t.removed, "changed": t.changed },
+        "error_codes": report.error_codes.to_json(),
+        "total": {
+            "added": t.added,
+            "removed": t.removed,
+            "changed": t.changed,
+            "error_codes_added": t.codes_added,
+            "error_codes_removed": t.codes_removed,
+        },
         "drift": !t.is_clean(),
     })
+}
+
+impl ErrorCodeReport {
+    /// The comparison as a JSON object: counts, sources, the codes either side lacks, the note.
+    fn to_json(&self) -> Value {
+        json!({
+            "schema_count": self.schema_count,
+            "upstream_count": self.upstream_count,
+            "schema_source": self.schema_source,
+            "upstream_source": self.upstream_source,
+            "added": self.added,
+            "removed": self.removed,
+            "note": self.note,
+        })
+    }
 }
 
 impl FieldDiff {

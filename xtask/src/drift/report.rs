@@ -26,11 +26,32 @@ pub struct ServiceReport {
     pub changed: Vec<Changed>,
 }
 
+/// The comparison of the codes of structured errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorCodeReport {
+    /// Number of codes in the schema; `None` when no schema file declares them.
+    pub schema_count: Option<usize>,
+    /// Number of codes upstream; `None` when upstream has none.
+    pub upstream_count: Option<usize>,
+    /// The schema file that declares them.
+    pub schema_source: Option<String>,
+    /// Where upstream's came from (`module.Class`).
+    pub upstream_source: Option<String>,
+    /// Why upstream has none, when it has none.
+    pub note: Option<String>,
+    /// Upstream, not in the schema.
+    pub added: Vec<String>,
+    /// In the schema, not upstream.
+    pub removed: Vec<String>,
+}
+
 /// The whole comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// One entry per service, in the order of `compare::KNOWN`, schema-only services last.
     pub services: Vec<ServiceReport>,
+    /// The codes of structured errors.
+    pub error_codes: ErrorCodeReport,
 }
 
 /// Sums over every service.
@@ -42,19 +63,36 @@ pub struct Totals {
     pub removed: usize,
     /// Endpoints whose fields differ.
     pub changed: usize,
+    /// Error codes upstream, not in the schema.
+    pub codes_added: usize,
+    /// Error codes in the schema, not upstream.
+    pub codes_removed: usize,
 }
 
 impl Totals {
     /// Whether nothing differs.
     pub fn is_clean(&self) -> bool {
-        self.added == 0 && self.removed == 0 && self.changed == 0
+        self.added == 0
+            && self.removed == 0
+            && self.changed == 0
+            && self.codes_added == 0
+            && self.codes_removed == 0
+    }
+
+    /// Error codes that differ, either way.
+    pub fn codes_differ(&self) -> usize {
+        self.codes_added + self.codes_removed
     }
 }
 
 impl Report {
     /// Sums over every service.
     pub fn totals(&self) -> Totals {
-        let mut t = Totals::default();
+        let mut t = Totals {
+            codes_added: self.error_codes.added.len(),
+            codes_removed: self.error_codes.removed.len(),
+            ..Totals::default()
+        };
         for s in &self.services {
             t.added += s.added.len();
             t.removed += s.removed.len();

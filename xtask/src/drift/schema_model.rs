@@ -1,10 +1,26 @@
 //! The part of the schema the comparison needs, taken from the codegen IR.
 
-use std::collections::BTreeSet;
-
 use chia_rpc_codegen::ir;
 
-use super::shape::{FieldSpec, Shape};
+use super::shape::{EnumKind, Enums, FieldSpec, Shape};
+
+/// The part of the schema the comparison needs.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Services, the shared routes included (`shared: true`).
+    pub services: Vec<SchemaService>,
+    /// The codes of structured errors, when a schema file declares them.
+    pub error_codes: Option<SchemaErrorCodes>,
+}
+
+/// The codes of structured errors the schema declares.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaErrorCodes {
+    /// The schema file that declares them.
+    pub source: String,
+    /// The codes as they travel, in schema order.
+    pub codes: Vec<String>,
+}
 
 /// The part of a schema service the comparison needs.
 #[derive(Debug, Clone, Default)]
@@ -33,8 +49,8 @@ pub struct SchemaEndpoint {
 }
 
 impl SchemaService {
-    /// Converts an IR service; `enums` names the schema's string enums.
-    fn from_ir_with(service: &ir::Service, enums: &BTreeSet<String>) -> SchemaService {
+    /// Converts an IR service; `enums` says which named types are enums.
+    fn from_ir_with(service: &ir::Service, enums: &Enums) -> SchemaService {
         let fields = |fields: &[ir::Field]| {
             fields
                 .iter()
@@ -63,14 +79,152 @@ impl SchemaService {
     }
 }
 
-/// Converts every service of `ir`, telling string enums from records.
-pub fn schema_of(ir: &chia_rpc_codegen::Ir) -> Vec<SchemaService> {
-    let enums: BTreeSet<String> = ir
-        .type_files
+/// What a named type's values look like on the wire, when it is an enum.
+fn enum_kind(kind: &ir::TypeKind) -> Option<EnumKind> {
+    match kind {
+        ir::TypeKind::Record(_) => None,
+        ir::TypeKind::Enum(_) => Some(EnumKind::Str),
+        ir::TypeKind::IntEnum { repr, .. } => Some(EnumKind::Int(*repr)),
+    }
+}
+
+/// The schema's enums by name.
+fn enums_of(ir: &chia_rpc_codegen::Ir) -> Enums {
+    ir.type_files
         .iter()
         .flat_map(|f| &f.types)
-        .filter(|t| matches!(t.kind, ir::TypeKind::Enum(_)))
-        .map(|t| t.name.to_string())
-        .collect();
-    ir.services.iter().map(|s| SchemaService::from_ir_with(s, &enums)).collect()
+        .filter_map(|t| Some((t.name.to_string(), enum_kind(&t.kind)?)))
+        .collect()
+}
+
+/// Converts every service of `ir`, telling enums from records, and its error codes.
+pub fn schema_of(ir: &chia_rpc_codegen::Ir) -> Schema {
+    let enums = enums_of(ir);
+    Schema {
+        services: ir.services.iter().map(|s| SchemaService::from_ir_with(s, &enums)).collect(),
+        error_codes: ir.error_codes.as_ref().map(|e| SchemaErrorCodes {
+            source: e.source.clone(),
+            codes: e.variants.iter().map(|v| v.wire.clone()).collect(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chia_rpc_codegen::ir::{
+        Access, Endpoint, ErrorCodes, Field, IntVariant, Ir, NamedType, RustIdent, Service, Traits,
+        Ty, TypeFile, TypeKind, TypeName, Variant,
+    };
+    use chia_rpc_codegen::typeexpr::Prim;
+
+    use super::*;
+    use crate::drift::testing::{field, prim};
+
+    fn named(name: &str, kind: TypeKind) -> NamedType {
+        NamedType {
+            name: TypeName::new(name),
+            doc: String::new(),
+            kind,
+            frozen: false,
+            traits: Traits::ALL,
+            buildable: false,
+        }
+    }
+
+    fn variant(wire: &str) -> Variant {
+        Variant { wire: wire.to_owned(), ident: TypeName::new("V"), doc: String::new() }
+    }
+
+    fn ir_field(wire: &str, ty: Ty) -> Field {
+        Field {
+            wire: wire.to_owned(),
+            ident: RustIdent::new(wire),
+            doc: String::new(),
+            ty,
+            reason: None,
+        }
+    }
+
+    /// The wallet service with one endpoint, `get_wallets`, whose request has `request`.
+    fn wallet(request: Vec<Field>) -> Service {
+        let endpoint = Endpoint {
+            name: "get_wallets".to_owned(),
+            method: RustIdent::new("get_wallets"),
+            request_type: TypeName::new("GetWallets"),
+            response_type: TypeName::new("GetWalletsResponse"),
+            call_type: TypeName::new("GetWalletsCall"),
+            summary: String::new(),
+            description: None,
+            access: Access::Read,
+            since: None,
+            deprecated: None,
+            sensitive: false,
+            request,
+            response: Vec::new(),
+        };
+        Service {
+            name: "wallet".to_owned(),
+            module: RustIdent::new("wallet"),
+            variant: TypeName::new("Wallet"),
+            handle: TypeName::new("WalletRpc"),
+            title: String::new(),
+            doc: String::new(),
+            shared: false,
+            default_port: 9256,
+            config_key: "wallet".to_owned(),
+            cert_dir: "wallet".to_owned(),
+            extends: None,
+            source: "schema/wallet.yaml".to_owned(),
+            endpoints: vec![endpoint],
+        }
+    }
+
+    #[test]
+    fn enums_and_error_codes_from_the_ir() {
+        let types = vec![
+            named(
+                "WalletType",
+                TypeKind::IntEnum {
+                    repr: Prim::U8,
+                    values: vec![IntVariant {
+                        ident: TypeName::new("StandardWallet"),
+                        value: 0,
+                        doc: String::new(),
+                    }],
+                },
+            ),
+            named("Kind", TypeKind::Enum(vec![variant("a")])),
+            named("Coin", TypeKind::Record(Vec::new())),
+        ];
+        let ty = |name: &str| Ty::Named(TypeName::new(name));
+        let ir = Ir {
+            services: vec![wallet(vec![
+                ir_field("type", ty("WalletType")),
+                ir_field("kind", ty("Kind")),
+                ir_field("coin", ty("Coin")),
+            ])],
+            type_files: vec![TypeFile {
+                module: RustIdent::new("wallet"),
+                source: "schema/wallet.yaml".to_owned(),
+                service_title: None,
+                types,
+            }],
+            error_codes: Some(ErrorCodes {
+                source: "schema/shared.yaml".to_owned(),
+                variants: vec![variant("BLOCK_NOT_FOUND"), variant("API_ERROR")],
+            }),
+        };
+        let schema = schema_of(&ir);
+        assert_eq!(
+            schema.services[0].endpoints[0].request,
+            [
+                field("type", prim("u8"), false),
+                field("kind", Shape::Enum("Kind".to_owned()), false),
+                field("coin", Shape::Named("Coin".to_owned()), false),
+            ]
+        );
+        let codes = schema.error_codes.unwrap_or_else(|| panic!("no error codes"));
+        assert_eq!(codes.codes, ["BLOCK_NOT_FOUND", "API_ERROR"]);
+        assert_eq!(codes.source, "schema/shared.yaml");
+    }
 }

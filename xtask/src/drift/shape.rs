@@ -1,10 +1,11 @@
 //! The type language both sides of the comparison are reduced to, and when an upstream type fits
 //! a schema type.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chia_rpc_codegen::ir::Ty;
+use chia_rpc_codegen::typeexpr::Prim;
 
 /// A type in the schema's type language, as far as both sides can say it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,9 +54,21 @@ impl fmt::Display for Shape {
     }
 }
 
+/// What a schema enum is, as far as its shape goes; named types without one are records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumKind {
+    /// A closed set of strings: [`Shape::Enum`].
+    Str,
+    /// A closed set of integers, travelling as `repr`: the shape of that integer.
+    Int(Prim),
+}
+
+/// The schema's enums by type name.
+pub type Enums = BTreeMap<String, EnumKind>;
+
 impl Shape {
-    /// The shape of an IR type; `enums` names the schema's string enums.
-    pub(super) fn from_ty(ty: &Ty, enums: &BTreeSet<String>) -> Shape {
+    /// The shape of an IR type; `enums` says which named types are enums.
+    pub(super) fn from_ty(ty: &Ty, enums: &Enums) -> Shape {
         let boxed = |t: &Ty| Box::new(Shape::from_ty(t, enums));
         match ty {
             Ty::Prim(p) => Shape::Prim(p.name().to_owned()),
@@ -67,8 +80,11 @@ impl Shape {
                 Shape::Tuple(items.iter().map(|t| Shape::from_ty(t, enums)).collect())
             }
             Ty::Any => Shape::Any,
-            Ty::Named(name) if enums.contains(name.as_str()) => Shape::Enum(name.to_string()),
-            Ty::Named(name) => Shape::Named(name.to_string()),
+            Ty::Named(name) => match enums.get(name.as_str()) {
+                Some(EnumKind::Str) => Shape::Enum(name.to_string()),
+                Some(EnumKind::Int(repr)) => Shape::Prim(repr.name().to_owned()),
+                None => Shape::Named(name.to_string()),
+            },
         }
     }
 
@@ -124,6 +140,8 @@ pub struct FieldSpec {
 
 #[cfg(test)]
 mod tests {
+    use chia_rpc_codegen::ir::TypeName;
+
     use super::*;
     use crate::drift::testing::{opt, prim};
 
@@ -152,5 +170,25 @@ mod tests {
         ));
         assert!(!compatible(&tuple(vec![prim("u8")]), &tuple(vec![prim("u8"), prim("str")])));
         assert_eq!(opt(list(prim("u64"))).to_string(), "optional<list<u64>>");
+    }
+
+    #[test]
+    fn enums_reduce_to_their_wire_shape() {
+        let enums: Enums =
+            [("Kind".to_owned(), EnumKind::Str), ("Level".to_owned(), EnumKind::Int(Prim::U8))]
+                .into();
+        let named = |name: &str| Ty::Named(TypeName::new(name));
+        assert_eq!(Shape::from_ty(&named("Kind"), &enums), Shape::Enum("Kind".to_owned()));
+        assert_eq!(Shape::from_ty(&named("Level"), &enums), prim("u8"));
+        assert_eq!(
+            Shape::from_ty(&Ty::Optional(Box::new(named("Level"))), &enums),
+            opt(prim("u8"))
+        );
+        assert_eq!(Shape::from_ty(&named("Coin"), &enums), Shape::Named("Coin".to_owned()));
+        // An integer enum fits upstream's integers, not its classes or strings.
+        let level = Shape::from_ty(&named("Level"), &enums);
+        assert!(compatible(&level, &prim("int")));
+        assert!(!compatible(&level, &Shape::Named("Level".to_owned())));
+        assert!(!compatible(&level, &prim("str")));
     }
 }

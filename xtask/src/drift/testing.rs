@@ -1,9 +1,9 @@
 //! Builders shared by the tests of the drift modules.
 
 use super::report::{Report, ServiceReport};
-use super::schema_model::{SchemaEndpoint, SchemaService};
+use super::schema_model::{Schema, SchemaEndpoint, SchemaService};
 use super::shape::{FieldSpec, Shape};
-use super::upstream::{Routes, Upstream, WalletFields};
+use super::upstream::{ErrorCodeList, Routes, Upstream, WalletFields};
 
 /// A primitive type by its schema name.
 pub fn prim(name: &str) -> Shape {
@@ -33,6 +33,11 @@ pub fn service(name: &str, routes: &[&str]) -> SchemaService {
     }
 }
 
+/// A schema of `services`, without error codes.
+pub fn schema_with(services: Vec<SchemaService>) -> Schema {
+    Schema { services, error_codes: None }
+}
+
 /// Upstream routes of a service that exists.
 pub fn present(routes: &[&str]) -> Routes {
     Routes::Present {
@@ -41,7 +46,7 @@ pub fn present(routes: &[&str]) -> Routes {
     }
 }
 
-/// An upstream release 9.9.9 serving `services`, without wallet field metadata.
+/// An upstream release 9.9.9 serving `services`, without wallet field metadata or error codes.
 pub fn upstream(services: &[(&str, Routes)]) -> Upstream {
     Upstream {
         version: "9.9.9".to_owned(),
@@ -51,6 +56,7 @@ pub fn upstream(services: &[(&str, Routes)]) -> Upstream {
             note: Some("not present in this version".to_owned()),
             ..WalletFields::default()
         },
+        error_codes: ErrorCodeList::Absent { note: "not present in this version".to_owned() },
     }
 }
 

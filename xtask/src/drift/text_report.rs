@@ -1,9 +1,9 @@
 //! The report as text for the terminal.
 
-use super::report::Report;
+use super::report::{ErrorCodeReport, Report};
 use super::upstream::Upstream;
 
-/// The report as text: a header per service, `+`/`-`/`~` lines, a total.
+/// The report as text: a header per service, `+`/`-`/`~` lines, the error codes, a total.
 pub fn render_text(report: &Report, upstream: &Upstream, label: &str) -> String {
     let mut out = format!(
         "schema/ vs chia-blockchain {} (python {}, {label})\n",
@@ -40,14 +40,39 @@ pub fn render_text(report: &Report, upstream: &Upstream, label: &str) -> String 
             }
         }
     }
+    out.push_str(&error_code_lines(&report.error_codes, &upstream.version));
     let t = report.totals();
     out.push_str(&format!(
         "total: {} served upstream but not in schema, {} in schema but not served, \
-         {} with changed fields{}\n",
+         {} with changed fields, {} error codes differ{}\n",
         t.added,
         t.removed,
         t.changed,
+        t.codes_differ(),
         if t.is_clean() { " — no drift" } else { "" }
     ));
+    out
+}
+
+/// The error code section: a header, why upstream has none, `+`/`-` lines.
+fn error_code_lines(codes: &ErrorCodeReport, version: &str) -> String {
+    let schema = match codes.schema_count {
+        Some(n) => format!("{n} in schema"),
+        None => "no error codes in schema".to_owned(),
+    };
+    let up = match codes.upstream_count {
+        Some(n) => format!("{n} upstream"),
+        None => format!("not in chia {version}"),
+    };
+    let mut out = format!("error codes: {schema}, {up}\n");
+    if let Some(note) = &codes.note {
+        out.push_str(&format!("  ({note})\n"));
+    }
+    for code in &codes.added {
+        out.push_str(&format!("  + {code}\n"));
+    }
+    for code in &codes.removed {
+        out.push_str(&format!("  - {code}\n"));
+    }
     out
 }

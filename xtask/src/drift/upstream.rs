@@ -23,6 +23,8 @@ pub struct Upstream {
     pub services: BTreeMap<String, Routes>,
     /// Declared request / response classes of wallet endpoints.
     pub wallet: WalletFields,
+    /// The codes of structured RPC errors.
+    pub error_codes: ErrorCodeList,
 }
 
 /// Routes of one service, or why there are none.
@@ -41,6 +43,33 @@ pub enum Routes {
         note: String,
     },
 }
+
+/// The codes of structured RPC errors (`RpcErrorCodes`), or why there are none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCodeList {
+    /// The class exists in this version.
+    Present {
+        /// The codes as they travel (the enum's values).
+        codes: BTreeSet<String>,
+        /// Where they came from (`module.Class`).
+        source: String,
+    },
+    /// The class does not exist (older releases) or could not be read.
+    Absent {
+        /// Why.
+        note: String,
+    },
+}
+
+impl Default for ErrorCodeList {
+    /// Nothing known: the extractor did not look.
+    fn default() -> Self {
+        ErrorCodeList::Absent { note: NOT_LOOKED.to_owned() }
+    }
+}
+
+/// The note of a section the extractor's output lacks.
+const NOT_LOOKED: &str = "the extractor did not look";
 
 /// Wallet endpoint fields as upstream declares them.
 #[derive(Debug, Clone, Default)]
@@ -120,11 +149,9 @@ pub fn parse(value: &Value) -> Result<Upstream, String> {
     }
     out.wallet = match value.get("wallet_fields") {
         Some(wallet) => parse_wallet(wallet)?,
-        None => WalletFields {
-            note: Some("the extractor did not look".to_owned()),
-            ..WalletFields::default()
-        },
+        None => WalletFields { note: Some(NOT_LOOKED.to_owned()), ..WalletFields::default() },
     };
+    out.error_codes = value.get("error_codes").map(parse_error_codes).unwrap_or_default();
     Ok(out)
 }
 
@@ -147,6 +174,17 @@ fn parse_routes(entry: &Value) -> Routes {
         }
     } else {
         Routes::Absent { note: str_of(entry, "note").unwrap_or("not present").to_owned() }
+    }
+}
+
+fn parse_error_codes(entry: &Value) -> ErrorCodeList {
+    if entry.get("present").and_then(Value::as_bool) == Some(true) {
+        ErrorCodeList::Present {
+            codes: strings(entry.get("codes")),
+            source: str_of(entry, "source").unwrap_or_default().to_owned(),
+        }
+    } else {
+        ErrorCodeList::Absent { note: str_of(entry, "note").unwrap_or("not present").to_owned() }
     }
 }
 
@@ -282,5 +320,30 @@ mod tests {
         assert!(up.wallet.untyped.contains("broken"));
         assert!(parse_shape(&json!({ "weird": 1 })).is_err());
         assert!(parse(&json!({})).is_err());
+    }
+
+    #[test]
+    fn parses_error_codes() {
+        let with = |codes: Value| json!({ "services": {}, "error_codes": codes });
+        let up = parse(&with(json!({
+            "present": true,
+            "source": "chia.rpc.rpc_errors.RpcErrorCodes",
+            "codes": ["BLOCK_NOT_FOUND", "API_ERROR"]
+        })))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            up.error_codes,
+            ErrorCodeList::Present {
+                codes: ["API_ERROR".to_owned(), "BLOCK_NOT_FOUND".to_owned()].into(),
+                source: "chia.rpc.rpc_errors.RpcErrorCodes".to_owned(),
+            }
+        );
+        let note = "not present in this version (no module chia.rpc.rpc_errors)";
+        let up = parse(&with(json!({ "present": false, "note": note })))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(up.error_codes, ErrorCodeList::Absent { note: note.to_owned() });
+        // Output of an extractor that does not list codes: absent, not an error.
+        let up = parse(&json!({ "services": {} })).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(up.error_codes, ErrorCodeList::Absent { note: NOT_LOOKED.to_owned() });
     }
 }
