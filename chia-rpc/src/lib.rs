@@ -38,6 +38,9 @@
 //!
 //! # Cargo features
 //!
+//! - One per service, named after it (the table above), all on by default: a program that
+//!   needs only the farmer and harvester can set `default-features = false` and compile just
+//!   those. The routes every service shares are always there.
 //! - `cli`: the `chia-rpc` command line.
 //! - `testing`: [`testing::FixtureTransport`], which answers from captured replies or closures
 //!   and records every call, for the tests of programs built on this crate.

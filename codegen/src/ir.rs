@@ -240,6 +240,22 @@ pub struct Service {
     pub endpoints: Vec<Endpoint>,
 }
 
+impl Service {
+    /// The cargo feature that compiles the service's module (`full_node`); `None` for the shared
+    /// routes, which are always compiled.
+    pub fn feature(&self) -> Option<&str> {
+        (!self.shared).then_some(self.name.as_str())
+    }
+
+    /// `#[cfg(feature = "…")]` for items of this service; nothing for the shared routes.
+    pub fn cfg(&self) -> TokenStream {
+        match self.feature() {
+            Some(feature) => quote!(#[cfg(feature = #feature)]),
+            None => quote!(),
+        }
+    }
+}
+
 /// One endpoint.
 #[derive(Debug, Clone)]
 pub struct Endpoint {

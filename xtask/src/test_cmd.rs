@@ -37,6 +37,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         .args(["build", "--workspace", "--all-targets", "--all-features"])
         .current_dir(&root)
         .run()?;
+    checks(&cargo, &root)?;
 
     // Every test binary runs, so one failure does not hide the others (the live suite included).
     let test = Cmd::new(&cargo)
@@ -71,6 +72,30 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         Err(_) => println!("\n== the live suite wrote no summary (it did not finish)"),
     }
     finish(status?.code(), &problems, Suite::Whole)
+}
+
+/// What must hold besides the tests: formatting, clippy and rustdoc without warnings, and the
+/// crate building with no service feature at all.
+fn checks(cargo: &std::path::Path, root: &std::path::Path) -> Result<(), String> {
+    println!("\n== checks: rustfmt, clippy, rustdoc, chia-rpc without default features");
+    let cargo_step = |args: &[&str]| Cmd::new(cargo).args(args.iter().copied()).current_dir(root);
+    cargo_step(&["fmt", "--all", "--check"]).run()?;
+    cargo_step(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .run()?;
+    cargo_step(&["doc", "--workspace", "--no-deps", "--all-features"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .run()?;
+    cargo_step(&["clippy", "-p", "chia-rpc", "--no-default-features", "--", "-D", "warnings"])
+        .run()?;
+    Ok(())
 }
 
 /// Which tests ran.

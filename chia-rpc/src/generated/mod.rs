@@ -6,14 +6,30 @@ mod dispatch;
 mod error_codes;
 pub use error_codes::RpcErrorCode;
 pub mod types;
+
+#[cfg(feature = "crawler")]
 pub mod crawler;
+
+#[cfg(feature = "data_layer")]
 pub mod data_layer;
+
+#[cfg(feature = "farmer")]
 pub mod farmer;
+
+#[cfg(feature = "full_node")]
 pub mod full_node;
+
+#[cfg(feature = "harvester")]
 pub mod harvester;
 pub mod shared;
+
+#[cfg(feature = "simulator")]
 pub mod simulator;
+
+#[cfg(feature = "solver")]
 pub mod solver;
+
+#[cfg(feature = "wallet")]
 pub mod wallet;
 pub use service::{Service, ServiceClients, UnknownService};
 pub use dispatch::{visit_endpoint, endpoint_names};

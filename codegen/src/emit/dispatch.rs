@@ -19,14 +19,18 @@ pub fn emit(ir: &Ir) -> TokenStream {
         if let Some(parent) = s.extends.as_ref().and_then(|e| ir.service(e)) {
             chain.push(finder_ident(parent));
         }
+        let cfg = s.cfg();
         quote! {
-            if service == chia_rpc::Service::#v {
-                #(
-                    visitor = match #chain(endpoint, visitor) {
-                        Ok(output) => return Some(output),
-                        Err(visitor) => visitor,
-                    };
-                )*
+            #cfg
+            {
+                if service == chia_rpc::Service::#v {
+                    #(
+                        visitor = match #chain(endpoint, visitor) {
+                            Ok(output) => return Some(output),
+                            Err(visitor) => visitor,
+                        };
+                    )*
+                }
             }
         }
     });
@@ -52,9 +56,13 @@ pub fn emit(ir: &Ir) -> TokenStream {
         list.sort_unstable();
         list.dedup();
         let list = list.into_iter().map(lit);
+        let cfg = s.cfg();
         quote! {
-            if service == chia_rpc::Service::#v {
-                return &[#(#list),*];
+            #cfg
+            {
+                if service == chia_rpc::Service::#v {
+                    return &[#(#list),*];
+                }
             }
         }
     });
@@ -68,27 +76,37 @@ pub fn emit(ir: &Ir) -> TokenStream {
         None => quote!(&[]),
     };
     let mutable = if ir.servers().next().is_some() { quote!(mut) } else { quote!() };
-    let modules = ir.services.iter().filter(|s| !s.endpoints.is_empty()).map(|s| &s.module);
+    let modules = ir.services.iter().filter(|s| !s.endpoints.is_empty()).map(|s| {
+        let module = &s.module;
+        let cfg = s.cfg();
+        quote!(#cfg use crate::generated::#module;)
+    });
     quote! {
         #file_doc
-        use crate::generated::{#(#modules),*};
+        #(#modules)*
 
         /// Calls `visitor` with the request type of `endpoint` as served by `service`: the
         /// service's own endpoints first, then those of the service it extends, then the routes
-        /// every service shares. `None` when the service serves no such endpoint.
+        /// every service shares. `None` when the service serves no such endpoint, or when this
+        /// build leaves the service's cargo feature off.
         pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
             service: chia_rpc::Service,
             endpoint: &str,
             visitor: V,
         ) -> Option<V::Output> {
+            // Without any service feature, neither is looked at again.
+            let _ = service;
+            #[allow(unused_mut)]
             let #mutable visitor = visitor;
             #(#visits)*
             #tail
         }
 
-        /// The names of every endpoint `service` serves (its own, those of the service it
-        /// extends and the shared routes), sorted.
+        /// The names of every endpoint `service` serves that this build can call (its own, those
+        /// of the service it extends and the shared routes), sorted.
         pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
+            // Without any service feature, the service is not looked at.
+            let _ = service;
             #(#names)*
             #shared_names
         }
@@ -102,6 +120,7 @@ fn finder_ident(s: &Service) -> proc_macro2::Ident {
 }
 
 fn finder(s: &Service) -> TokenStream {
+    let cfg = s.cfg();
     let f = finder_ident(s);
     let module = &s.module;
     let doc = docs::outer(&format!(
@@ -116,6 +135,7 @@ fn finder(s: &Service) -> TokenStream {
     if s.endpoints.is_empty() {
         return quote! {
             #doc
+            #cfg
             fn #f<V: chia_rpc::EndpointVisitor>(endpoint: &str, visitor: V) -> Result<V::Output, V> {
                 let _ = endpoint;
                 Err(visitor)
@@ -124,6 +144,7 @@ fn finder(s: &Service) -> TokenStream {
     }
     quote! {
         #doc
+        #cfg
         fn #f<V: chia_rpc::EndpointVisitor>(endpoint: &str, visitor: V) -> Result<V::Output, V> {
             let output = match endpoint {
                 #(#arms)*

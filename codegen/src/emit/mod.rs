@@ -181,8 +181,13 @@ fn root_module(ir: &Ir) -> TokenStream {
     let doc = docs::inner(
         "Code generated from the schema: the services, their endpoints and the named types.",
     );
-    // Each service module documents itself (its inner doc), so the text is written once.
-    let mods = ir.services.iter().map(|s| &s.module);
+    // Each service module documents itself (its inner doc), so the text is written once. A
+    // service's module compiles only with the cargo feature named after it.
+    let mods = ir.services.iter().map(|s| {
+        let module = &s.module;
+        let cfg = s.cfg();
+        quote!(#cfg pub mod #module;)
+    });
     let error_codes = match &ir.error_codes {
         Some(_) => quote!(
             mod error_codes;
@@ -196,7 +201,7 @@ fn root_module(ir: &Ir) -> TokenStream {
         mod dispatch;
         #error_codes
         pub mod types;
-        #(pub mod #mods;)*
+        #(#mods)*
         pub use service::{Service, ServiceClients, UnknownService};
         pub use dispatch::{visit_endpoint, endpoint_names};
     }

@@ -68,6 +68,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
         .map(|s| {
             let m = &s.module;
             let h = &s.handle;
+            let cfg = s.cfg();
             let doc = docs::outer(&format!(
                 "The {} endpoints ([`{h}`](super::{m}::{h})).",
                 docs::md(&s.title.to_lowercase())
@@ -75,9 +76,11 @@ pub fn emit(ir: &Ir) -> TokenStream {
             (
                 quote! {
                     #doc
+                    #cfg
                     fn #m(&self) -> #m::#h<'_>;
                 },
                 quote! {
+                    #cfg
                     fn #m(&self) -> #m::#h<'_> {
                         #m::#h::new(self)
                     }
@@ -103,8 +106,8 @@ pub fn emit(ir: &Ir) -> TokenStream {
     });
     let (shared_decl, shared_impl) = shared_handle.unzip();
     let own = arms(&|s| {
-        let m = &s.module;
-        quote!(#m::ENDPOINTS)
+        let names = s.endpoints.iter().map(|e| lit(&e.name));
+        quote!(&[#(#names),*])
     });
     let match_self = |arms: Vec<TokenStream>| {
         if arms.is_empty() { quote!(match self {}) } else { quote!(match self { #(#arms)* }) }
@@ -116,10 +119,14 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let certs = match_self(certs);
     let extends = match_self(extends);
     let own = match_self(own);
-    let modules = ir.services.iter().map(|s| &s.module);
+    let modules = ir.services.iter().map(|s| {
+        let module = &s.module;
+        let cfg = s.cfg();
+        quote!(#cfg use crate::generated::#module;)
+    });
     quote! {
         #file_doc
-        use crate::generated::{#(#modules),*};
+        #(#modules)*
 
         /// A Chia service with its own RPC server.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,7 +170,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
             }
 
             /// The routes of the service's own, without those it extends or shares with every
-            /// service.
+            /// service (whether or not its cargo feature is on).
             pub fn own_endpoints(self) -> &'static [&'static str] {
                 #own
             }

@@ -20,8 +20,8 @@ pub fn emit(ir: &Ir) -> String {
             count.push_str(&format!(" + {shared} shared"));
         }
         out.push_str(&format!(
-            "| [{}]({}) | [`client.{}()`](ServiceClients::{}) → [`{}`]({}::{}) | {} |\n",
-            s.title, s.module, s.module, s.module, s.handle, s.module, s.handle, count
+            "| [{}]({}) | [`client.{}()`](ServiceClients::{}) → [`{}`]({}::{}) | {} | `{}` |\n",
+            s.title, s.module, s.module, s.module, s.handle, s.module, s.handle, count, s.name
         ));
     }
     if let Some(s) = ir.shared() {

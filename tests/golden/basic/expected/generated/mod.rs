@@ -4,6 +4,8 @@
 mod service;
 mod dispatch;
 pub mod types;
+
+#[cfg(feature = "full_node")]
 pub mod full_node;
 pub mod shared;
 pub use service::{Service, ServiceClients, UnknownService};

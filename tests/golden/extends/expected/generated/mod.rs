@@ -4,8 +4,12 @@
 mod service;
 mod dispatch;
 pub mod types;
+
+#[cfg(feature = "full_node")]
 pub mod full_node;
 pub mod shared;
+
+#[cfg(feature = "simulator")]
 pub mod simulator;
 pub use service::{Service, ServiceClients, UnknownService};
 pub use dispatch::{visit_endpoint, endpoint_names};
