@@ -109,6 +109,7 @@ async fn a_decode_error_on_a_ten_megabyte_reply_prints_short() {
     assert_eq!(failure.body.len(), body.len(), "the whole body stays available");
     let debug = format!("{err:?}");
     let display = err.to_string();
+    println!("Debug of the decode error of a {} byte reply: {} bytes", body.len(), debug.len());
     assert!(debug.len() < 2048, "Debug is {} bytes", debug.len());
     assert!(display.len() < 2048, "Display is {} bytes", display.len());
     assert!(debug.contains(&body.len().to_string()), "{debug}");

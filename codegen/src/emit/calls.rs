@@ -6,9 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{convention_allow, setter_doc, setter_type};
+use super::fields::setter;
 use super::imports::Imports;
-use crate::ir::{Endpoint, Field, Service};
+use crate::ir::{Endpoint, Service};
 
 /// The file.
 pub fn emit(s: &Service) -> TokenStream {
@@ -45,7 +45,11 @@ fn builder(e: &Endpoint) -> TokenStream {
         e.name,
         docs::md(&e.summary),
     ));
-    let setters = e.request.iter().filter(|f| f.is_optional()).map(setter);
+    let setters = e
+        .request
+        .iter()
+        .filter(|f| f.is_optional())
+        .map(|f| setter(f, quote!(self.0.request_mut())));
     quote! {
         #doc
         #[derive(Debug)]
@@ -89,21 +93,6 @@ fn builder(e: &Endpoint) -> TokenStream {
             fn into_future(self) -> Self::IntoFuture {
                 std::future::IntoFuture::into_future(self.0)
             }
-        }
-    }
-}
-
-fn setter(f: &Field) -> TokenStream {
-    let ident = &f.ident;
-    let ty = setter_type(f);
-    let doc = setter_doc(f);
-    let allow = convention_allow(ident.as_str());
-    quote! {
-        #doc
-        #allow
-        pub fn #ident(mut self, #ident: #ty) -> Self {
-            self.0.request_mut().#ident = Some(#ident);
-            self
         }
     }
 }

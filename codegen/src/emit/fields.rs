@@ -65,7 +65,7 @@ pub fn constructor(fields: &[Field], new_doc: &str) -> TokenStream {
     let many =
         if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
     let new_doc = docs::outer(new_doc);
-    let setters = fields.iter().filter(|f| f.is_optional()).map(setter);
+    let setters = fields.iter().filter(|f| f.is_optional()).map(|f| setter(f, quote!(self)));
     quote! {
         #new_doc
         #many
@@ -96,7 +96,9 @@ pub fn setter_doc(f: &Field) -> TokenStream {
     docs::outer(&format!("Sets `{}`: {}", f.wire, docs::md(&first_line(&field_doc(f)))))
 }
 
-fn setter(f: &Field) -> TokenStream {
+/// The setter of optional field `f`, storing into `place.f` (`self` for a struct of its own,
+/// `self.0.request_mut()` for a call builder).
+pub fn setter(f: &Field, place: TokenStream) -> TokenStream {
     let ident = &f.ident;
     let ty = setter_type(f);
     let doc = setter_doc(f);
@@ -105,7 +107,7 @@ fn setter(f: &Field) -> TokenStream {
         #doc
         #allow
         pub fn #ident(mut self, #ident: #ty) -> Self {
-            self.#ident = Some(#ident);
+            #place.#ident = Some(#ident);
             self
         }
     }
