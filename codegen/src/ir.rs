@@ -281,7 +281,16 @@ pub struct Endpoint {
     pub deprecated: Option<String>,
     /// Whether replies carry secrets.
     pub sensitive: bool,
-    /// Request fields in wire order.
+    /// The generated module the endpoint's types go to: `None` for the service's own file,
+    /// the file's stem for a file that is `part_of` the service.
+    pub group: Option<RustIdent>,
+    /// The schema file that declares it.
+    pub source: String,
+    /// Parts included in the request, with their documentation.
+    pub request_parts: Vec<(String, String)>,
+    /// Parts included in the response, with their documentation.
+    pub response_parts: Vec<(String, String)>,
+    /// Request fields in wire order (its own, then those of its parts).
     pub request: Vec<Field>,
     /// Response fields (besides `success`) in wire order.
     pub response: Vec<Field>,
@@ -300,6 +309,10 @@ pub struct Field {
     pub ty: Ty,
     /// Why the type contains `any`.
     pub reason: Option<String>,
+    /// Whether the value is a secret, redacted in `Debug`.
+    pub sensitive: bool,
+    /// The part the field comes from, when it is not the endpoint's own.
+    pub part: Option<String>,
 }
 
 impl Field {

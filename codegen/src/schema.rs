@@ -19,6 +19,12 @@ pub struct SchemaFile {
     #[serde(default)]
     #[schemars(with = "Option<ServiceDef>")]
     pub service: Option<Spanned<ServiceDef>>,
+    /// Instead of `service`: the name of a service declared in another file that this file's
+    /// endpoints belong to, so a large service can be split by topic. Each such file becomes a
+    /// module of its own in the generated code.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub part_of: Option<Spanned<String>>,
     /// Endpoints of the service, keyed by their route name (`get_blockchain_state`).
     #[serde(default)]
     #[schemars(with = "IndexMap<String, EndpointDef>")]
@@ -27,6 +33,12 @@ pub struct SchemaFile {
     #[serde(default)]
     #[schemars(with = "IndexMap<String, TypeDef>")]
     pub types: IndexMap<String, Spanned<TypeDef>>,
+    /// Named sets of fields that endpoints include with `request_parts` / `response_parts`
+    /// (the options every transaction endpoint reads, the keys every one of them returns).
+    /// Names are global, like type names.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, PartDef>")]
+    pub parts: IndexMap<String, Spanned<PartDef>>,
     /// The codes a failure reply may carry in `structuredError.code` (chia-blockchain's
     /// `RpcErrorCodes`), each with its documentation. At most one file declares them.
     #[serde(default)]
@@ -105,6 +117,23 @@ pub struct EndpointDef {
     #[serde(default)]
     #[schemars(with = "IndexMap<String, FieldDef>")]
     pub response: IndexMap<String, Spanned<FieldDef>>,
+    /// Parts whose fields the request also has, after its own.
+    #[serde(default)]
+    pub request_parts: Vec<String>,
+    /// Parts whose fields the response also has, after its own.
+    #[serde(default)]
+    pub response_parts: Vec<String>,
+}
+
+/// A named set of fields shared by several endpoints.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartDef {
+    /// What the fields are for; shown on every endpoint that includes them.
+    pub doc: String,
+    /// The fields, in wire order.
+    #[schemars(with = "IndexMap<String, FieldDef>")]
+    pub fields: IndexMap<String, Spanned<FieldDef>>,
 }
 
 /// A named type: a record (struct), a closed set of strings, or a closed set of integers.
@@ -160,6 +189,10 @@ pub struct FieldDef {
     /// The Rust name, when the wire name is not a usable identifier.
     #[serde(default)]
     pub rust_name: Option<String>,
+    /// `true` for a secret (a private key, a mnemonic, a seed, a passphrase): `Debug` of the
+    /// struct that holds it shows `<redacted>` instead of the value.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// The JSON Schema (draft 2020-12) of a schema file, for editors.

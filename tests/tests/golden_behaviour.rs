@@ -127,3 +127,51 @@ fn string_enums_round_trip_and_keep_unknown_values_unless_strict() {
     assert_eq!(failure.path, "level");
     assert!(failure.message.contains("TRACE") && failure.message.contains("INFO"), "{err}");
 }
+
+/// Secrets: a sensitive field is redacted in `Debug`, and a reply of a sensitive endpoint that
+/// fails to decode shows neither its body nor the values it holds.
+#[tokio::test]
+async fn secrets_never_reach_debug_or_error_messages() {
+    use chia_rpc::testing::FixtureTransport;
+    use chia_rpc::{Client, Service};
+    use chia_rpc_tests::generated::full_node::{FullNodeRpc, GetSecretKey};
+
+    let mnemonic = "abandon ability able about above absent";
+    let reply = format!(
+        r#"{{"success": true, "key": {{"fingerprint": 7, "mnemonic": {:?}, "kind": 2}}}}"#,
+        mnemonic.split(' ').collect::<Vec<_>>()
+    );
+    let fixtures = FixtureTransport::new().reply(Service::FullNode, "get_secret_key", reply);
+    let client = Client::new(fixtures);
+    let response = FullNodeRpc::new(&client).get_secret_key(7).await.unwrap();
+    assert_eq!(response.key.mnemonic.len(), 6);
+    let debug = format!("{response:?}");
+    assert!(debug.contains("<redacted>") && debug.contains("fingerprint: 7"), "{debug}");
+    assert!(!debug.contains("abandon"), "{debug}");
+
+    // The mnemonic where a number belongs: the decode fails, and says nothing of the words.
+    let bad = format!(r#"{{"success": true, "key": {{"fingerprint": "{mnemonic}"}}}}"#);
+    let err = chia_rpc::decode::decode_response::<GetSecretKey>(
+        bytes::Bytes::from(bad),
+        chia_rpc::decode::Strictness::Lenient,
+    )
+    .unwrap_err();
+    for text in [format!("{err}"), format!("{err:?}")] {
+        assert!(!text.contains("abandon"), "{text}");
+    }
+    assert!(err.decode_failure().unwrap().body.is_sensitive());
+}
+
+/// Parts: the fields of an included part are the request's and the builder's own.
+#[test]
+fn part_fields_are_request_fields_with_setters() {
+    use chia_rpc_tests::generated::full_node::Pay;
+    let request = Pay::new(5).fee(1).push(false);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        serde_json::json!({ "amount": 5, "fee": 1, "push": false })
+    );
+    let client = chia_rpc::Client::new(chia_rpc::testing::FixtureTransport::new());
+    let call = chia_rpc_tests::generated::full_node::FullNodeRpc::new(&client).pay(5).fee(2);
+    assert_eq!(call.request().fee, Some(2));
+}

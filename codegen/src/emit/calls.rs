@@ -8,25 +8,24 @@ use quote::quote;
 use super::docs;
 use super::fields::setter;
 use super::imports::Imports;
-use crate::ir::{Endpoint, Service};
+use crate::ir::Endpoint;
 
-/// The file.
-pub fn emit(s: &Service) -> TokenStream {
+/// The file of the builders of `endpoints` (all from schema file `source`); `title` names them.
+pub fn emit(title: &str, source: &str, endpoints: &[Endpoint]) -> TokenStream {
     let doc = docs::inner(&format!(
-        "Call builders of the {} endpoints (`{}`): set optional fields and per-call options, \
-         then `.await`.",
-        docs::md(&s.title.to_lowercase()),
-        s.source
+        "Call builders of the {} endpoints (`{source}`): set optional fields and per-call \
+         options, then `.await`.",
+        docs::md(title),
     ));
     let mut imports = Imports::new([]);
-    for e in &s.endpoints {
+    for e in endpoints {
         for f in e.request.iter().filter(|f| f.is_optional()) {
             imports.ty(&f.ty);
         }
     }
     let imports = imports.tokens();
-    let requests = s.endpoints.iter().flat_map(|e| [&e.request_type, &e.response_type]);
-    let builders = s.endpoints.iter().map(builder);
+    let requests = endpoints.iter().flat_map(|e| [&e.request_type, &e.response_type]);
+    let builders = endpoints.iter().map(builder);
     quote! {
         #doc
         use super::{#(#requests),*};

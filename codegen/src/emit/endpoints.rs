@@ -3,25 +3,25 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::fields::{constructor, derives, field};
+use super::fields::{constructor, derives, field, redacting_debug};
 use super::imports::Imports;
 use super::{docs, lit};
 use crate::ir::{Access, Endpoint, Ir, Service, Traits};
 
-/// The file.
-pub fn emit(ir: &Ir, s: &Service) -> TokenStream {
+/// The file of `endpoints` (all from one schema file) of service `s`; `title` names them.
+pub fn emit(ir: &Ir, s: &Service, title: &str, endpoints: &[Endpoint]) -> TokenStream {
+    let source = endpoints.first().map_or(s.source.as_str(), |e| e.source.as_str());
     let doc = docs::inner(&format!(
-        "Requests and responses of the {} endpoints (`{}`).",
-        docs::md(&s.title.to_lowercase()),
-        s.source
+        "Requests and responses of the {} endpoints (`{source}`).",
+        docs::md(title),
     ));
     let mut imports = Imports::new([]);
-    for e in &s.endpoints {
+    for e in endpoints {
         imports.fields(&e.request);
         imports.fields(&e.response);
     }
     let imports = imports.tokens();
-    let items = s.endpoints.iter().map(|e| endpoint(ir, s, e));
+    let items = endpoints.iter().map(|e| endpoint(ir, s, e));
     quote! {
         #doc
         #imports
@@ -36,6 +36,18 @@ pub fn notes(e: &Endpoint) -> String {
         Access::Write => "Access: changes the state of the service.",
         Access::Transaction => "Access: creates or pushes a transaction.",
     });
+    for (name, doc) in &e.request_parts {
+        out.push_str(&format!(
+            "\n\nThe request also has the fields of `{name}`: {}",
+            docs::md(doc)
+        ));
+    }
+    for (name, doc) in &e.response_parts {
+        out.push_str(&format!(
+            "\n\nThe response also has the fields of `{name}`: {}",
+            docs::md(doc)
+        ));
+    }
     if e.sensitive {
         out.push_str(
             "\n\nThe reply carries secrets: its body never appears in errors; keep it out of logs.",
@@ -76,7 +88,8 @@ fn endpoint(ir: &Ir, s: &Service, e: &Endpoint) -> TokenStream {
     ));
     let required = e.request.iter().filter(|f| !f.is_optional()).count();
     let request_traits = Traits { copy: false, ..ir.field_traits(&e.request) };
-    let request_derive = derives(request_traits, required == 0);
+    let request_derive = derives(&e.request, request_traits, required == 0);
+    let request_debug = redacting_debug(name, &e.request);
     let fields = e.request.iter().map(field);
     let new_doc = if required == 0 {
         "Creates the request.".to_owned()
@@ -112,7 +125,8 @@ fn endpoint(ir: &Ir, s: &Service, e: &Endpoint) -> TokenStream {
         e.name
     ));
     let response_traits = Traits { copy: false, ..ir.field_traits(&e.response) };
-    let response_derive = derives(response_traits, false);
+    let response_derive = derives(&e.response, response_traits, false);
+    let response_debug = redacting_debug(response, &e.response);
     let response_fields = e.response.iter().map(field);
     quote! {
         #doc
@@ -122,6 +136,8 @@ fn endpoint(ir: &Ir, s: &Service, e: &Endpoint) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+
+        #request_debug
 
         impl #name {
             #methods
@@ -142,5 +158,7 @@ fn endpoint(ir: &Ir, s: &Service, e: &Endpoint) -> TokenStream {
         pub struct #response {
             #(#response_fields)*
         }
+
+        #response_debug
     }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, first_line, lit};
-use crate::ir::{Field, Traits, Ty};
+use crate::ir::{Field, Traits, Ty, TypeName};
 
 /// The documentation of a field: its doc, plus the reason of an `any`.
 pub fn field_doc(f: &Field) -> String {
@@ -39,14 +39,41 @@ pub fn field(f: &Field) -> TokenStream {
     }
 }
 
-/// The derive attribute of a struct with `traits`; `default` adds `Default`.
-pub fn derives(traits: Traits, default: bool) -> TokenStream {
+/// The derive attribute of a struct of `fields` with `traits`; `default` adds `Default`.
+/// `Debug` is derived unless a field is sensitive (see [`redacting_debug`]).
+pub fn derives(fields: &[Field], traits: Traits, default: bool) -> TokenStream {
+    let debug = if fields.iter().any(|f| f.sensitive) { quote!() } else { quote!(Debug,) };
     let copy = if traits.copy { quote!(Copy,) } else { quote!() };
     let eq = if traits.eq { quote!(Eq,) } else { quote!() };
     let hash = if traits.hash { quote!(Hash,) } else { quote!() };
     let default = if default { quote!(Default,) } else { quote!() };
     quote! {
-        #[derive(Debug, Clone, #copy PartialEq, #eq #hash #default serde::Serialize, serde::Deserialize)]
+        #[derive(#debug Clone, #copy PartialEq, #eq #hash #default serde::Serialize, serde::Deserialize)]
+    }
+}
+
+/// A `Debug` implementation that shows `<redacted>` for the sensitive fields, when the struct
+/// has any; nothing otherwise (`Debug` is then derived).
+pub fn redacting_debug(name: &TypeName, fields: &[Field]) -> TokenStream {
+    if !fields.iter().any(|f| f.sensitive) {
+        return quote!();
+    }
+    let label = lit(name.as_str());
+    let entries = fields.iter().map(|f| {
+        let wire = lit(f.ident.as_str());
+        let ident = &f.ident;
+        if f.sensitive {
+            quote!(.field(#wire, &format_args!("<redacted>")))
+        } else {
+            quote!(.field(#wire, &self.#ident))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)#(#entries)*.finish()
+            }
+        }
     }
 }
 

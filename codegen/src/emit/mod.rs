@@ -88,9 +88,16 @@ pub fn generate(ir: &Ir, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitErro
     for s in &ir.services {
         let m = s.module.as_str();
         rust(format!("{m}/mod.rs").into(), &s.source, service_module(s))?;
-        if !s.endpoints.is_empty() {
-            rust(format!("{m}/endpoints.rs").into(), &s.source, endpoints::emit(ir, s))?;
-            rust(format!("{m}/calls.rs").into(), &s.source, calls::emit(s))?;
+        for group in groups(s) {
+            let (types, calls) = group_modules(group.name);
+            let source = &group.endpoints[0].source;
+            let (title, endpoints) = (group.title(s), &group.endpoints);
+            rust(
+                format!("{m}/{types}.rs").into(),
+                source,
+                endpoints::emit(ir, s, &title, endpoints),
+            )?;
+            rust(format!("{m}/{calls}.rs").into(), source, calls::emit(&title, source, endpoints))?;
         }
         rust(format!("{m}/client.rs").into(), &s.source, client::emit(ir, s))?;
     }
@@ -207,18 +214,58 @@ fn root_module(ir: &Ir) -> TokenStream {
     }
 }
 
+/// The endpoints of a service that come from one schema file.
+struct Group<'a> {
+    /// `None` for the service's own file; the file's stem for a `part_of` file.
+    name: Option<&'a crate::ir::RustIdent>,
+    endpoints: Vec<crate::ir::Endpoint>,
+}
+
+impl Group<'_> {
+    /// How the group's files describe it: the service, and the topic of a part file.
+    fn title(&self, s: &crate::ir::Service) -> String {
+        let service = s.title.to_lowercase();
+        match self.name {
+            None => service,
+            Some(part) => format!("{service} ({})", part.as_str().replace('_', " ")),
+        }
+    }
+}
+
+/// A service's endpoints grouped by the file that declares them, in schema order.
+fn groups(s: &crate::ir::Service) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for e in &s.endpoints {
+        match groups.iter_mut().find(|g| g.name == e.group.as_ref()) {
+            Some(group) => group.endpoints.push(e.clone()),
+            None => groups.push(Group { name: e.group.as_ref(), endpoints: vec![e.clone()] }),
+        }
+    }
+    groups
+}
+
+/// The modules of a group: its requests and responses, and its call builders.
+fn group_modules(group: Option<&crate::ir::RustIdent>) -> (String, String) {
+    match group {
+        None => ("endpoints".to_owned(), "calls".to_owned()),
+        Some(name) => (name.as_str().to_owned(), format!("{name}_calls")),
+    }
+}
+
 fn service_module(s: &crate::ir::Service) -> TokenStream {
     let doc = docs::inner(&docs::md(&s.doc));
-    let endpoints = if s.endpoints.is_empty() {
-        quote!()
-    } else {
-        quote!(
-            mod endpoints;
-            mod calls;
-            pub use endpoints::*;
-            pub use calls::*;
-        )
-    };
+    let modules: Vec<proc_macro2::Ident> = groups(s)
+        .iter()
+        .flat_map(|g| {
+            let (types, calls) = group_modules(g.name);
+            [types, calls]
+        })
+        .map(|name| proc_macro2::Ident::new(&name, proc_macro2::Span::call_site()))
+        .collect();
+    let endpoints = quote!(
+        #(mod #modules;)*
+        #(pub use #modules::*;)*
+    );
     let names = s.endpoints.iter().map(|e| lit(&e.name));
     let list_doc = docs::outer(&format!(
         "The routes declared in `{}`, in schema order{}.",

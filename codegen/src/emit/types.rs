@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::fields::{constructor, derives, field};
+use super::fields::{constructor, derives, field, redacting_debug};
 use super::imports::Imports;
 use super::{docs, lit};
 use crate::ir::{IntVariant, Ir, NamedType, TypeFile, TypeKind, TypeName, Variant};
@@ -61,7 +61,8 @@ fn record(ir: &Ir, t: &NamedType, doc: &TokenStream, fields: &[crate::ir::Field]
     let name = &t.name;
     let traits = ir.field_traits(fields).and(t.traits);
     let all_optional = fields.iter().all(crate::ir::Field::is_optional);
-    let derive = derives(traits, t.buildable && all_optional);
+    let derive = derives(fields, traits, t.buildable && all_optional);
+    let debug = redacting_debug(name, fields);
     let non_exhaustive = if t.frozen { quote!() } else { quote!(#[non_exhaustive]) };
     let items = fields.iter().map(field);
     let methods = if t.buildable || t.frozen {
@@ -79,6 +80,7 @@ fn record(ir: &Ir, t: &NamedType, doc: &TokenStream, fields: &[crate::ir::Field]
             #(#items)*
         }
 
+        #debug
         #methods
     }
 }

@@ -101,6 +101,8 @@ pub(super) fn lower_fields(
             doc: f.doc.trim().to_owned(),
             ty: to_ty(&expr),
             reason: f.reason.as_ref().map(|r| r.trim().to_owned()),
+            sensitive: f.sensitive,
+            part: None,
         });
     }
     out

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::analysis::analyse;
 use super::checker::{Checker, TypeTable, module_stem};
 use super::parse::SourceFile;
-use super::service::{ServiceLocs, lower_service};
+use super::service::{Scope, ServiceLocs, collect_parts, lower_part, lower_service};
 use super::types::{collect_types, lower_types, lower_variants};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{ErrorCodes, Ir, RustIdent, Service, TypeFile};
@@ -16,20 +16,28 @@ use crate::ir::{ErrorCodes, Ir, RustIdent, Service, TypeFile};
 pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
     let mut errors = Vec::new();
     let types = collect_types(files, &mut errors);
+    let parts = collect_parts(files, &types, &mut errors);
 
-    // Pass 2: each file's service and types.
+    // Pass 2: each file's service (or part of one) and types.
     let mut services: Vec<Service> = Vec::new();
     let mut service_locs: ServiceLocs = BTreeMap::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut used_parts: BTreeSet<String> = BTreeSet::new();
     let mut type_refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut type_files = Vec::new();
+    let mut pieces = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let mut c = Checker::new(file);
         let service_title = file.parsed.service.as_ref().map(|s| s.value.title.clone());
+        let mut scope =
+            Scope { types: &types, parts: &parts, used: &mut used, used_parts: &mut used_parts };
         if let Some(service) =
-            lower_service(&mut c, index, &types, &services, &mut service_locs, &mut used)
+            lower_service(&mut c, index, &mut scope, &services, &mut service_locs)
         {
             services.push(service);
+        }
+        if let Some((service, loc, endpoints)) = lower_part(&mut c, &mut scope) {
+            pieces.push((index, service, loc, endpoints));
         }
         let named = lower_types(&mut c, &types, &mut type_refs);
         if !file.parsed.types.is_empty() {
@@ -43,9 +51,17 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
         errors.append(&mut c.errors);
     }
 
+    attach_parts(files, &mut services, pieces, &mut errors);
     check_extends(files, &services, &service_locs, &mut errors);
     check_shared_shadowing(files, &services, &service_locs, &mut errors);
     check_unused(files, &types, used, &type_refs, &mut errors);
+    for (name, part) in &parts {
+        if !used_parts.contains(name) {
+            let mut c = Checker::new(&files[part.file]);
+            c.at(part.loc, format!("part {name}"), "declared but not included by any endpoint");
+            errors.append(&mut c.errors);
+        }
+    }
     check_type_names(files, &types, &services, &mut errors);
     let error_codes = lower_error_codes(files, &mut errors);
 
@@ -133,6 +149,49 @@ fn lower_error_codes(files: &[SourceFile], errors: &mut Vec<Diagnostic>) -> Opti
         errors.append(&mut c.errors);
     }
     found
+}
+
+/// Appends the endpoints of `part_of` files to their services; the service must exist and no
+/// route or generated type name may repeat across its files.
+fn attach_parts(
+    files: &[SourceFile],
+    services: &mut [Service],
+    pieces: Vec<(usize, String, serde_saphyr::Location, Vec<crate::ir::Endpoint>)>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for (index, name, loc, endpoints) in pieces {
+        let mut c = Checker::new(&files[index]);
+        match services.iter_mut().find(|s| s.name == name) {
+            Some(service) => {
+                for e in endpoints {
+                    let taken = service.endpoints.iter().any(|other| {
+                        other.name == e.name
+                            || [&other.request_type, &other.response_type, &other.call_type]
+                                .iter()
+                                .any(|t| {
+                                    [&e.request_type, &e.response_type, &e.call_type].contains(t)
+                                })
+                    });
+                    if taken {
+                        let at = files[index]
+                            .parsed
+                            .endpoints
+                            .get(&e.name)
+                            .map_or(loc, |d| d.referenced);
+                        c.at(
+                            at,
+                            format!("endpoint {}", e.name),
+                            format!("the route or its generated names are already in {name}"),
+                        );
+                    } else {
+                        service.endpoints.push(e);
+                    }
+                }
+            }
+            None => c.at(loc, "part_of", format!("no service `{name}` is declared")),
+        }
+        errors.append(&mut c.errors);
+    }
 }
 
 /// An `extends` must name another service that is not the shared routes.

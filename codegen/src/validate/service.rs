@@ -8,7 +8,7 @@ use serde_saphyr::{Location, Spanned};
 
 use super::checker::{Checker, TypeTable, is_snake_ident};
 use super::fields::lower_fields;
-use crate::ir::{Endpoint, RustIdent, Service, TypeName};
+use crate::ir::{Endpoint, Field, RustIdent, Service, TypeName};
 use crate::schema::EndpointDef;
 
 /// Module names the generator uses itself; no service may take them.
@@ -29,22 +29,28 @@ pub(super) type ServiceLocs = BTreeMap<String, (usize, Location)>;
 pub(super) fn lower_service(
     c: &mut Checker<'_>,
     index: usize,
-    types: &TypeTable,
+    scope: &mut Scope<'_>,
     services: &[Service],
     locs: &mut ServiceLocs,
-    used: &mut BTreeSet<String>,
 ) -> Option<Service> {
     let file = c.file;
     let Some(service) = &file.parsed.service else {
-        if let Some((name, ep)) = file.parsed.endpoints.first() {
+        if let (Some((name, ep)), None) = (file.parsed.endpoints.first(), &file.parsed.part_of) {
             c.at(
                 ep.referenced,
                 format!("endpoint {name}"),
-                "endpoints need a `service` section in the same file",
+                "endpoints need a `service` section or a `part_of` in the same file",
             );
         }
         return None;
     };
+    if let Some(part_of) = &file.parsed.part_of {
+        c.at(
+            part_of.referenced,
+            format!("service {}", service.value.name),
+            "a file has either `service` or `part_of`, not both",
+        );
+    }
     let loc = service.referenced;
     let def = &service.value;
     let context = format!("service {}", def.name);
@@ -79,7 +85,7 @@ pub(super) fn lower_service(
     // Generated request and response type names so far, which must not clash.
     let mut names: BTreeSet<String> = BTreeSet::new();
     for (name, ep) in &file.parsed.endpoints {
-        if let Some(endpoint) = lower_endpoint(c, name, ep, types, &mut names, used) {
+        if let Some(endpoint) = lower_endpoint(c, name, ep, scope, &mut names, None) {
             endpoints.push(endpoint);
         }
     }
@@ -102,15 +108,61 @@ pub(super) fn lower_service(
     })
 }
 
+/// What lowering endpoints needs from the other files: the named types, the parts, and where
+/// to note the named types the endpoints use.
+pub(super) struct Scope<'a> {
+    /// Every declared type.
+    pub(super) types: &'a TypeTable,
+    /// Every declared part.
+    pub(super) parts: &'a PartTable,
+    /// Named types used by endpoints (directly, or through the parts they include).
+    pub(super) used: &'a mut BTreeSet<String>,
+    /// Parts some endpoint includes.
+    pub(super) used_parts: &'a mut BTreeSet<String>,
+}
+
+/// The endpoints of a file that is `part_of` another file's service: the service's name, where
+/// the file names it, and the endpoints.
+pub(super) fn lower_part(
+    c: &mut Checker<'_>,
+    scope: &mut Scope<'_>,
+) -> Option<(String, Location, Vec<Endpoint>)> {
+    let file = c.file;
+    let part_of = file.parsed.part_of.as_ref().filter(|_| file.parsed.service.is_none())?;
+    let group = super::checker::module_stem(&file.rel);
+    if !is_snake_ident(&group) || RESERVED_GROUPS.contains(&group.as_str()) {
+        c.at(
+            part_of.referenced,
+            "file",
+            format!(
+                "`{group}` is not a snake_case module name other than endpoints, calls, client"
+            ),
+        );
+        return None;
+    }
+    let mut names = BTreeSet::new();
+    let group = RustIdent::new(group);
+    let endpoints = file
+        .parsed
+        .endpoints
+        .iter()
+        .filter_map(|(name, ep)| lower_endpoint(c, name, ep, scope, &mut names, Some(&group)))
+        .collect();
+    Some((part_of.value.clone(), part_of.referenced, endpoints))
+}
+
+/// Module names a part file cannot take inside its service's module.
+const RESERVED_GROUPS: &[&str] = &["endpoints", "calls", "client", "mod"];
+
 /// Checks and lowers endpoint `name`; `None` when its name is unusable. `names` holds the
-/// generated type names of the endpoints before it.
+/// generated type names of the endpoints of the same file before it.
 fn lower_endpoint(
     c: &mut Checker<'_>,
     name: &str,
     ep: &Spanned<EndpointDef>,
-    types: &TypeTable,
+    scope: &mut Scope<'_>,
     names: &mut BTreeSet<String>,
-    used: &mut BTreeSet<String>,
+    group: Option<&RustIdent>,
 ) -> Option<Endpoint> {
     let ctx = format!("endpoint {name}");
     if !is_snake_ident(name) || name == "new" {
@@ -130,13 +182,17 @@ fn lower_endpoint(
         }
     }
     let e = &ep.value;
-    let request = lower_fields(c, types, &e.request, &format!("{ctx}, request field"), &mut |n| {
-        used.insert(n.to_owned());
-    });
-    let response =
-        lower_fields(c, types, &e.response, &format!("{ctx}, response field"), &mut |n| {
+    let used = &mut *scope.used;
+    let mut request =
+        lower_fields(c, scope.types, &e.request, &format!("{ctx}, request field"), &mut |n| {
             used.insert(n.to_owned());
         });
+    let mut response =
+        lower_fields(c, scope.types, &e.response, &format!("{ctx}, response field"), &mut |n| {
+            used.insert(n.to_owned());
+        });
+    let request_parts = include_parts(c, ep, &ctx, &e.request_parts, scope, &mut request);
+    let response_parts = include_parts(c, ep, &ctx, &e.response_parts, scope, &mut response);
     for f in &request {
         if f.is_optional() && CALL_METHODS.contains(&f.ident.as_str()) {
             c.at(
@@ -169,7 +225,101 @@ fn lower_endpoint(
         since: e.since.clone(),
         deprecated: e.deprecated.clone(),
         sensitive: e.sensitive,
+        group: group.cloned(),
+        source: c.file.rel.clone(),
+        request_parts,
+        response_parts,
         request,
         response,
     })
+}
+
+/// Appends the fields of `parts` to `fields`; returns each part's name and documentation.
+fn include_parts(
+    c: &mut Checker<'_>,
+    ep: &Spanned<EndpointDef>,
+    ctx: &str,
+    parts: &[String],
+    scope: &mut Scope<'_>,
+    fields: &mut Vec<Field>,
+) -> Vec<(String, String)> {
+    let mut included = Vec::new();
+    for name in parts {
+        let Some(part) = scope.parts.get(name) else {
+            c.at(ep.referenced, ctx, format!("unknown part `{name}`"));
+            continue;
+        };
+        scope.used_parts.insert(name.clone());
+        for f in &part.fields {
+            if fields.iter().any(|own| own.wire == f.wire || own.ident == f.ident) {
+                c.at(ep.referenced, ctx, format!("field `{}` is also in part `{name}`", f.wire));
+                continue;
+            }
+            let mut uses = Vec::new();
+            f.ty.uses(&mut uses);
+            for used in uses {
+                if let crate::ir::Ty::Named(type_name) = used {
+                    scope.used.insert(type_name.to_string());
+                }
+            }
+            fields.push(Field { part: Some(name.clone()), ..f.clone() });
+        }
+        included.push((name.clone(), part.doc.clone()));
+    }
+    included
+}
+
+/// A lowered part: its documentation and fields, and where it is declared.
+#[derive(Debug, Clone)]
+pub(super) struct LoweredPart {
+    /// Documentation.
+    pub(super) doc: String,
+    /// The fields.
+    pub(super) fields: Vec<Field>,
+    /// The file that declares it.
+    pub(super) file: usize,
+    /// Where in the file.
+    pub(super) loc: Location,
+}
+
+/// Every declared part by name.
+pub(super) type PartTable = BTreeMap<String, LoweredPart>;
+
+/// Lowers the parts of every file; errors go to `errors`.
+pub(super) fn collect_parts(
+    files: &[super::parse::SourceFile],
+    types: &TypeTable,
+    errors: &mut Vec<crate::diag::Diagnostic>,
+) -> PartTable {
+    let mut parts = PartTable::new();
+    for (index, file) in files.iter().enumerate() {
+        let mut c = Checker::new(file);
+        for (name, def) in &file.parsed.parts {
+            let ctx = format!("part {name}");
+            if let Some(other) = parts.get(name) {
+                let first = &files[other.file];
+                let at = format!("{}:{}:{}", first.rel, other.loc.line(), other.loc.column());
+                c.at(def.referenced, &ctx, format!("part declared twice (first at {at})"));
+                continue;
+            }
+            let fields = lower_fields(
+                &mut c,
+                types,
+                &def.value.fields,
+                &format!("{ctx}, field"),
+                &mut |_| {},
+            );
+            parts.insert(
+                name.clone(),
+                LoweredPart {
+                    doc: def.value.doc.trim().to_owned(),
+                    fields,
+                    file: index,
+                    loc: def.referenced,
+                },
+            );
+        }
+        errors.append(&mut c.errors);
+    }
+    parts
 }

@@ -142,6 +142,8 @@ mod tests {
             doc: String::new(),
             ty,
             reason: None,
+            sensitive: false,
+            part: None,
         }
     }
 
@@ -159,6 +161,10 @@ mod tests {
             since: None,
             deprecated: None,
             sensitive: false,
+            group: None,
+            source: "schema/wallet.yaml".to_owned(),
+            request_parts: Vec::new(),
+            response_parts: Vec::new(),
             request,
             response: Vec::new(),
         };

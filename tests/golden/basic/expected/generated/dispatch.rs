@@ -43,7 +43,9 @@ pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
                 "get_coin_record_by_name",
                 "get_coin_records_by_puzzle_hash",
                 "get_routes",
+                "get_secret_key",
                 "healthz",
+                "pay",
                 "push_tx",
                 "set_log_level",
             ];
@@ -68,6 +70,8 @@ fn find_full_node<V: chia_rpc::EndpointVisitor>(
         "set_log_level" => visitor.visit::<full_node::SetLogLevel>(),
         "get_all_shapes" => visitor.visit::<full_node::GetAllShapes>(),
         "create_many" => visitor.visit::<full_node::CreateMany>(),
+        "get_secret_key" => visitor.visit::<full_node::GetSecretKey>(),
+        "pay" => visitor.visit::<full_node::Pay>(),
         _ => return Err(visitor),
     };
     Ok(output)

@@ -72,6 +72,8 @@ impl Service {
                     "set_log_level",
                     "get_all_shapes",
                     "create_many",
+                    "get_secret_key",
+                    "pay",
                 ]
             }
         }

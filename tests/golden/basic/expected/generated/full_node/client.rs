@@ -5,7 +5,7 @@ use super::{
     GetBlockchainState, GetBlockchainStateCall, GetCoinRecordByName,
     GetCoinRecordByNameCall, GetCoinRecordsByPuzzleHash, GetCoinRecordsByPuzzleHashCall,
     PushTx, PushTxCall, SetLogLevel, SetLogLevelCall, GetAllShapes, GetAllShapesCall,
-    CreateMany, CreateManyCall,
+    CreateMany, CreateManyCall, GetSecretKey, GetSecretKeyCall, Pay, PayCall,
 };
 use chia_rpc::Bytes32;
 use crate::generated::types::{LogLevel, SpendBundle};
@@ -153,6 +153,40 @@ impl<'a> FullNodeRpc<'a> {
                 self.service(),
                 CreateMany::new(a, b, c, d, e, f, g, h),
             ),
+        )
+    }
+
+    /// `get_secret_key`: A secret key.
+    ///
+    /// Access: reads state only.
+    ///
+    /// The reply carries secrets: its body never appears in errors; keep it out of logs.
+    ///
+    /// Request: [`GetSecretKey`]; the builder: [`GetSecretKeyCall`].
+    pub fn get_secret_key(self, fingerprint: u32) -> GetSecretKeyCall {
+        GetSecretKeyCall::from(
+            chia_rpc::Call::new(
+                self.client(),
+                self.service(),
+                GetSecretKey::new(fingerprint),
+            ),
+        )
+    }
+
+    /// `pay`: Pays someone.
+    ///
+    /// Access: creates or pushes a transaction.
+    ///
+    /// The request also has the fields of `FeeOptions`: What every paying endpoint also takes.
+    ///
+    /// The response also has the fields of `TxResults`: What every paying endpoint also returns.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`.
+    ///
+    /// Request: [`Pay`]; the builder: [`PayCall`].
+    pub fn pay(self, amount: u64) -> PayCall {
+        PayCall::from(
+            chia_rpc::Call::new(self.client(), self.service(), Pay::new(amount)),
         )
     }
 }

@@ -7,8 +7,12 @@ mod client;
 pub use client::*;
 mod endpoints;
 mod calls;
+mod keys;
+mod keys_calls;
 pub use endpoints::*;
 pub use calls::*;
+pub use keys::*;
+pub use keys_calls::*;
 
 /// The routes declared in `schema/full_node.yaml`, in schema order (neither the shared routes nor those of an extended service).
 pub const ENDPOINTS: &[&str] = &[
@@ -19,4 +23,6 @@ pub const ENDPOINTS: &[&str] = &[
     "set_log_level",
     "get_all_shapes",
     "create_many",
+    "get_secret_key",
+    "pay",
 ];

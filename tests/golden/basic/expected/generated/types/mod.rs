@@ -2,8 +2,10 @@
 //! The named types of the schema (records and enums), shared by every service.
 
 mod full_node;
+mod keys;
 mod coins;
 mod misc;
 pub use full_node::*;
+pub use keys::*;
 pub use coins::*;
 pub use misc::*;
