@@ -313,6 +313,8 @@ pub struct Field {
     pub sensitive: bool,
     /// The part the field comes from, when it is not the endpoint's own.
     pub part: Option<String>,
+    /// The map's entries are spread over the reply's top level (see the schema's `flatten`).
+    pub flatten: bool,
 }
 
 impl Field {

@@ -193,6 +193,12 @@ pub struct FieldDef {
     /// struct that holds it shows `<redacted>` instead of the value.
     #[serde(default)]
     pub sensitive: bool,
+    /// `true` on a `map<str, V>` response field whose entries are not under a key of their own
+    /// but spread over the reply's top level, next to `success` (some endpoints answer with a
+    /// map keyed by ids). The field's name is then not on the wire. At most one per response;
+    /// `V` must hold no `u128`.
+    #[serde(default)]
+    pub flatten: bool,
 }
 
 /// The JSON Schema (draft 2020-12) of a schema file, for editors.

@@ -27,6 +27,7 @@ pub fn field(f: &Field) -> TokenStream {
         quote!()
     };
     let presence = match f.ty {
+        _ if f.flatten => quote!(#[serde(flatten)]),
         Ty::Optional(_) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
         Ty::Nullable(_) => quote!(#[serde(deserialize_with = "chia_rpc::decode::nullable")]),
         _ => quote!(),

@@ -136,7 +136,19 @@ fn record(fields: &[Field], response: bool) -> Map<String, Value> {
         );
         required.push(json!("success"));
     }
+    let mut rest = None;
     for f in fields {
+        if f.flatten {
+            // The map's entries are the reply's other keys.
+            if let Ty::Map(_, value) = &f.ty {
+                let mut values = ty(value);
+                if let Value::Object(map) = &mut values {
+                    map.insert("description".into(), json!(f.doc));
+                }
+                rest = Some(values);
+            }
+            continue;
+        }
         let mut schema = ty(&f.ty);
         if let Value::Object(map) = &mut schema {
             let doc = match &f.reason {
@@ -154,7 +166,9 @@ fn record(fields: &[Field], response: bool) -> Map<String, Value> {
     out.insert("type".into(), json!("object"));
     out.insert("properties".into(), Value::Object(properties));
     out.insert("required".into(), Value::Array(required));
-    if !response {
+    if let Some(values) = rest {
+        out.insert("additionalProperties".into(), values);
+    } else if !response {
         out.insert("additionalProperties".into(), json!(false));
     }
     out

@@ -103,6 +103,7 @@ pub(super) fn lower_fields(
             reason: f.reason.as_ref().map(|r| r.trim().to_owned()),
             sensitive: f.sensitive,
             part: None,
+            flatten: f.flatten,
         });
     }
     out

@@ -191,6 +191,7 @@ fn lower_endpoint(
         lower_fields(c, scope.types, &e.response, &format!("{ctx}, response field"), &mut |n| {
             used.insert(n.to_owned());
         });
+    check_flatten(c, ep, &ctx, &request, &response);
     let request_parts = include_parts(c, ep, &ctx, &e.request_parts, scope, &mut request);
     let response_parts = include_parts(c, ep, &ctx, &e.response_parts, scope, &mut response);
     for f in &request {
@@ -322,4 +323,35 @@ pub(super) fn collect_parts(
         errors.append(&mut c.errors);
     }
     parts
+}
+
+/// `flatten` belongs to one `map<str, V>` field of a response, whose values hold no `u128`
+/// (serde buffers flattened values, and its buffer has no 128-bit integers).
+fn check_flatten(
+    c: &mut Checker<'_>,
+    ep: &Spanned<EndpointDef>,
+    ctx: &str,
+    request: &[Field],
+    response: &[Field],
+) {
+    use crate::ir::Ty;
+    use crate::typeexpr::Prim;
+    if request.iter().any(|f| f.flatten) {
+        c.at(ep.referenced, ctx, "`flatten` is for response fields only");
+    }
+    let flattened: Vec<&Field> = response.iter().filter(|f| f.flatten).collect();
+    if flattened.len() > 1 {
+        c.at(ep.referenced, ctx, "at most one response field can be `flatten`");
+    }
+    for f in flattened {
+        let fits = matches!(&f.ty, Ty::Map(key, value)
+            if **key == Ty::Prim(Prim::Str) && !format!("{}", value.rust()).contains("u128"));
+        if !fits {
+            c.at(
+                ep.referenced,
+                ctx,
+                format!("`flatten` field `{}` must be a map<str, V> without u128 in V", f.wire),
+            );
+        }
+    }
 }

@@ -144,6 +144,7 @@ mod tests {
             reason: None,
             sensitive: false,
             part: None,
+            flatten: false,
         }
     }
 

@@ -3,28 +3,28 @@
 
 use chia_rpc::Bytes32;
 
-/// TODO
+/// A well-known CAT from the wallet's built-in list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DefaultCAT {
-    /// TODO
+    /// The CAT's asset id (TAIL hash).
     pub asset_id: Bytes32,
-    /// TODO
+    /// Display name.
     pub name: String,
-    /// TODO
+    /// Ticker symbol.
     pub symbol: String,
 }
 
-/// TODO
+/// A CAT the wallet received coins of but does not track yet.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StrayCAT {
-    /// TODO
+    /// The CAT's asset id (TAIL hash).
     pub asset_id: Bytes32,
-    /// TODO
+    /// A placeholder name made from the asset id (`CAT` and its first 16 hex digits).
     pub name: String,
-    /// TODO
+    /// Block height at which the wallet first saw a coin of the CAT (0 when unknown).
     pub first_seen_height: u32,
-    /// TODO
+    /// Puzzle hash of the parent of the first coin received: the sender's CAT coin, outer CAT puzzle included.
     pub sender_puzzle_hash: Bytes32,
 }

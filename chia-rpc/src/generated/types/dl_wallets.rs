@@ -4,32 +4,86 @@
 use chia_rpc::Bytes32;
 use crate::generated::types::LineageProof;
 
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// Which side of a Merkle tree node a sibling hash sits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub struct DLUpdateMultipleUpdates {
-    /// TODO
-    pub launcher_root_pairs: Vec<LauncherRootPair>,
+pub enum DLProofSide {
+    /// `0`: The sibling hash is the left child.
+    Left,
+    /// `1`: The sibling hash is the right child.
+    Right,
+    /// A number this version does not know, kept as sent (a strict decode refuses it).
+    Other(u8),
 }
 
-impl DLUpdateMultipleUpdates {
-    /// A `DLUpdateMultipleUpdates` from its required fields.
-    pub fn new(launcher_root_pairs: Vec<LauncherRootPair>) -> Self {
-        Self { launcher_root_pairs }
+impl DLProofSide {
+    /// The number as the node writes it.
+    pub fn value(self) -> u8 {
+        match self {
+            Self::Left => 0,
+            Self::Right => 1,
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a number as the node writes it; a number this version does not
+    /// know becomes `Other`.
+    pub fn from_value(value: u8) -> Self {
+        match value {
+            0 => Self::Left,
+            1 => Self::Right,
+            other => Self::Other(other),
+        }
     }
 }
 
-/// TODO
+impl From<u8> for DLProofSide {
+    fn from(value: u8) -> Self {
+        Self::from_value(value)
+    }
+}
+
+impl From<DLProofSide> for u8 {
+    fn from(value: DLProofSide) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for DLProofSide {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DLProofSide {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <u8 as serde::Deserialize>::deserialize(deserializer)?;
+        match Self::from_value(value) {
+            Self::Other(value) if chia_rpc::decode::refuses_unknown_values() => {
+                Err(
+                    serde::de::Error::custom(
+                        format_args!("unknown {} value {value}", "DLProofSide"),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+
+/// A proof that one key/value pair is a leaf of a store's Merkle tree, with the pair given as hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HashOnlyProof {
-    /// TODO
+    /// Tree hash of the key as a CLVM atom.
     pub key_clvm_hash: Bytes32,
-    /// TODO
+    /// Tree hash of the value as a CLVM atom.
     pub value_clvm_hash: Bytes32,
-    /// TODO
+    /// Hash of the leaf node, computed from the key and value hashes.
     pub node_hash: Bytes32,
-    /// TODO
+    /// The path from the leaf up to the root, leaf side first; the last layer's `combined_hash` is the root (the leaf is the root when empty).
     pub layers: Vec<ProofLayer>,
 }
 
@@ -50,68 +104,51 @@ impl HashOnlyProof {
     }
 }
 
-/// TODO
+/// The hashes of one key/value pair whose inclusion was proven.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyValueHashes {
-    /// TODO
+    /// Tree hash of the key as a CLVM atom.
     pub key_clvm_hash: Bytes32,
-    /// TODO
+    /// Tree hash of the value as a CLVM atom.
     pub value_clvm_hash: Bytes32,
 }
 
-/// TODO
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LauncherRootPair {
-    /// TODO
-    pub launcher_id: Bytes32,
-    /// TODO
-    pub new_root: Bytes32,
-}
-
-impl LauncherRootPair {
-    /// A `LauncherRootPair` from its required fields.
-    pub fn new(launcher_id: Bytes32, new_root: Bytes32) -> Self {
-        Self { launcher_id, new_root }
-    }
-}
-
-/// TODO
+/// A coin that announces URLs from which a data-layer store's data can be downloaded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Mirror {
-    /// TODO
+    /// Id of the mirror coin.
     pub coin_id: Bytes32,
-    /// TODO
+    /// Id of the store (its launcher coin) the mirror serves.
     pub launcher_id: Bytes32,
-    /// TODO
+    /// Value of the mirror coin, in mojos.
     pub amount: u64,
-    /// TODO
+    /// The announced URLs.
     pub urls: Vec<String>,
-    /// TODO
+    /// Whether this key funded the mirror (its parent coin was the wallet's), so it can delete it.
     pub ours: bool,
-    /// TODO
+    /// Height of the block that created the coin; null when the wallet has no height stored for it.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub confirmed_at_height: Option<u32>,
 }
 
-/// TODO
+/// One step of a Merkle proof, from a node to its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProofLayer {
-    /// TODO
-    pub other_hash_side: u8,
-    /// TODO
+    /// Side the sibling hash sits on.
+    pub other_hash_side: DLProofSide,
+    /// Hash of the sibling node.
     pub other_hash: Bytes32,
-    /// TODO
+    /// Hash of the parent node, combining this node and its sibling.
     pub combined_hash: Bytes32,
 }
 
 impl ProofLayer {
     /// A `ProofLayer` from its required fields.
     pub fn new(
-        other_hash_side: u8,
+        other_hash_side: DLProofSide,
         other_hash: Bytes32,
         combined_hash: Bytes32,
     ) -> Self {
@@ -123,47 +160,47 @@ impl ProofLayer {
     }
 }
 
-/// TODO
+/// What a successful proof check established.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProofResultInclusions {
-    /// TODO
+    /// Id of the store (its launcher coin).
     pub store_id: Bytes32,
-    /// TODO
+    /// The proven key/value pairs, in the order of the proofs.
     pub inclusions: Vec<KeyValueHashes>,
 }
 
-/// TODO
+/// One generation of a data-layer store's singleton, as the wallet stores it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SingletonRecord {
-    /// TODO
+    /// Id of the singleton coin of this generation.
     pub coin_id: Bytes32,
-    /// TODO
+    /// Id of the store (its launcher coin).
     pub launcher_id: Bytes32,
-    /// TODO
+    /// Merkle root hash this generation carries.
     pub root: Bytes32,
-    /// TODO
+    /// Hash of the inner (owner) puzzle of the coin.
     pub inner_puzzle_hash: Bytes32,
-    /// TODO
+    /// Whether the coin has been created on chain; false while the spend creating it is pending.
     pub confirmed: bool,
-    /// TODO
+    /// Height of the block that created the coin; 0 while unconfirmed.
     pub confirmed_at_height: u32,
-    /// TODO
+    /// Information about the coin's parent that a spend of the coin needs.
     pub lineage_proof: LineageProof,
-    /// TODO
+    /// Number of updates since launch: 0 for the coin the launcher created, then one more per spend.
     pub generation: u32,
-    /// TODO
+    /// Timestamp (Unix seconds) of the block that created the coin; 0 while unconfirmed.
     pub timestamp: u64,
 }
 
-/// TODO
+/// Proofs of inclusion of key/value pairs in one data-layer store.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreProofsHashes {
-    /// TODO
+    /// Id of the store (its launcher coin).
     pub store_id: Bytes32,
-    /// TODO
+    /// One proof per key/value pair; all must lead to the root the singleton commits to.
     pub proofs: Vec<HashOnlyProof>,
 }
 

@@ -3,16 +3,122 @@
 
 use chia_rpc::{Bytes, Bytes32};
 
-/// TODO
+/// A message another wallet sent to this one on chain, with the payment that came with it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Notification {
-    /// TODO
+    /// Id of the notification coin.
     pub id: Bytes32,
-    /// TODO
+    /// The message (at most 10,000 bytes).
     pub message: Bytes,
-    /// TODO
+    /// Mojos the notification coin carried, paid to this wallet.
     pub amount: u64,
-    /// TODO
+    /// Height of the block in which the notification coin was spent.
     pub height: u32,
+}
+
+/// How a message is turned into the bytes a BLS signature covers. Each value names the BLS
+/// ciphersuite (augmented scheme) and the message format.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageSigningMode {
+    /// CHIP-0002: signs the tree hash of ("Chia Signed Message" . message), the message taken as UTF-8 text.
+    BlsSigBls12381g2XmdSha256SswuRoAugChip0002,
+    /// CHIP-0002 with the message given as hex and decoded to bytes first. Produced by signing; `verify_signature` does not accept it.
+    BlsSigBls12381g2XmdSha256SswuRoAugChip0002Hex,
+    /// Plain BLS signature of the message's UTF-8 bytes.
+    BlsSigBls12381g2XmdSha256SswuRoAugUtf8input,
+    /// Plain BLS signature of the hex-decoded message (the mode of `chia keys sign`).
+    BlsSigBls12381g2XmdSha256SswuRoAugHexinput,
+    /// CHIP-0002 as signed by Tangem cards, whose address is a p2-delegated-conditions puzzle of the key; accepted by `verify_signature` only.
+    BlsSigBls12381g2XmdSha256SswuRoAugChip0002P2DelegatedPuzzle,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
+}
+
+impl MessageSigningMode {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &[
+        "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_",
+        "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_HEX",
+        "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:utf8input_",
+        "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:hexinput_",
+        "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_P2_DELEGATED_PUZZLE",
+    ];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BlsSigBls12381g2XmdSha256SswuRoAugChip0002 => {
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_"
+            }
+            Self::BlsSigBls12381g2XmdSha256SswuRoAugChip0002Hex => {
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_HEX"
+            }
+            Self::BlsSigBls12381g2XmdSha256SswuRoAugUtf8input => {
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:utf8input_"
+            }
+            Self::BlsSigBls12381g2XmdSha256SswuRoAugHexinput => {
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:hexinput_"
+            }
+            Self::BlsSigBls12381g2XmdSha256SswuRoAugChip0002P2DelegatedPuzzle => {
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_P2_DELEGATED_PUZZLE"
+            }
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_" => {
+                    Self::BlsSigBls12381g2XmdSha256SswuRoAugChip0002
+                }
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_HEX" => {
+                    Self::BlsSigBls12381g2XmdSha256SswuRoAugChip0002Hex
+                }
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:utf8input_" => {
+                    Self::BlsSigBls12381g2XmdSha256SswuRoAugUtf8input
+                }
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:hexinput_" => {
+                    Self::BlsSigBls12381g2XmdSha256SswuRoAugHexinput
+                }
+                "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG:CHIP-0002_P2_DELEGATED_PUZZLE" => {
+                    Self::BlsSigBls12381g2XmdSha256SswuRoAugChip0002P2DelegatedPuzzle
+                }
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for MessageSigningMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MessageSigningMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSigningMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
 }

@@ -3,106 +3,256 @@
 
 use std::collections::BTreeMap;
 use chia_rpc::{Bytes, Bytes32};
-use crate::generated::types::{Coin, ConditionValidTimes, TradeStatus};
+use crate::generated::types::{Coin, ConditionValidTimes};
 
-/// TODO
+/// Absolute time and height locks: when a spend may be included in a block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConditionValidTimesAbsolute {
-    /// TODO
+    /// Earliest Unix time (seconds) of a block that may include the spend; null for no lower bound.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Lowest block height that may include the spend; null for no lower bound.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// The spend must be included in a block with a Unix time (seconds) before this; null for no expiry by time.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// The spend must be included below this block height; null for no expiry by height.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub max_height: Option<u32>,
 }
 
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// How `get_all_offers` orders trades.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub struct DataLayerSummary {
-    /// TODO
-    pub offered: Vec<SingletonSummary>,
+pub enum OfferSortKey {
+    /// By height of the block that settled the trade, highest first (unsettled trades count as height 0), then by trade id.
+    ConfirmedAtHeight,
+    /// Pending trades before finished ones, each group newest first by creation time, then by settlement height and trade id.
+    Relevance,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
 }
 
-/// TODO
+impl OfferSortKey {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &["CONFIRMED_AT_HEIGHT", "RELEVANCE"];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConfirmedAtHeight => "CONFIRMED_AT_HEIGHT",
+            Self::Relevance => "RELEVANCE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "CONFIRMED_AT_HEIGHT" => Self::ConfirmedAtHeight,
+                "RELEVANCE" => Self::Relevance,
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for OfferSortKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OfferSortKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OfferSortKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
+}
+
+/// What an offer gives, asks for and costs, as the offer's maker sees it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfferSummary {
-    /// TODO
+    /// Amounts the maker gives: `xch` or an asset id in hex (without `0x`) → amount in mojos as a decimal string.
     pub offered: BTreeMap<String, String>,
-    /// TODO
+    /// Amounts the maker asks for, keyed like `offered`; amounts in mojos as decimal strings.
     pub requested: BTreeMap<String, String>,
-    /// TODO
+    /// Fee in mojos the offer pays: the value of the coins it spends minus the value of the coins it creates.
     pub fees: u64,
-    /// TODO
+    /// Puzzle driver of each asset other than XCH, by asset id: what kind of asset it is (CAT, NFT singleton, …) and the parameters that identify it.
     ///
-    /// Any JSON: TODO
-    pub infos: BTreeMap<String, serde_json::Value>,
-    /// TODO
+    /// Any JSON: A puzzle driver description: its keys depend on the kind of asset (`type` is always present; `also` nests the driver of the next layer) and its values are CLVM-style strings chosen by the driver of each puzzle, so Chia gives it no fixed schema.
+    pub infos: BTreeMap<Bytes32, BTreeMap<String, serde_json::Value>>,
+    /// Ids of the coins the offer creates.
     pub additions: Vec<Bytes32>,
-    /// TODO
+    /// Ids of the coins the offer spends.
     pub removals: Vec<Bytes32>,
-    /// TODO
+    /// When the offer can be taken, from its time and height locks.
     pub valid_times: ConditionValidTimesAbsolute,
 }
 
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// The short summary of a trade's offer inside a trade record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct SingletonDependencies {
-    /// TODO
-    pub launcher_id: Bytes32,
-    /// TODO
-    pub values_to_prove: Vec<Bytes>,
+pub struct TradeRecordSummary {
+    /// Amounts the offer's maker gives: `xch` or an asset id in hex (without `0x`) → amount in mojos as a decimal string.
+    pub offered: BTreeMap<String, String>,
+    /// Amounts the offer's maker asks for, keyed like `offered`; amounts in mojos as decimal strings.
+    pub requested: BTreeMap<String, String>,
+    /// Puzzle driver of each asset other than XCH, by asset id.
+    ///
+    /// Any JSON: A puzzle driver description: its keys depend on the kind of asset (`type` is always present; `also` nests the driver of the next layer) and its values are CLVM-style strings chosen by the driver of each puzzle, so Chia gives it no fixed schema.
+    pub infos: BTreeMap<Bytes32, BTreeMap<String, serde_json::Value>>,
+    /// Fee in mojos the offer pays: the value of the coins it spends minus the value of the coins it creates.
+    pub fees: u64,
 }
 
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SingletonSummary {
-    /// TODO
-    pub launcher_id: Bytes32,
-    /// TODO
-    pub new_root: Bytes32,
-    /// TODO
-    pub dependencies: Vec<SingletonDependencies>,
-}
-
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// A trade of this wallet: an offer it made or an offer it took, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TradeRecord {
-    /// TODO
+    /// Height of the block in which the trade settled; 0 until it has.
     pub confirmed_at_index: u32,
-    /// TODO
+    /// Unix time (seconds) at which this wallet took the offer; null for offers this wallet made.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub accepted_at_time: Option<u64>,
-    /// TODO
+    /// Unix time (seconds) at which the trade was recorded.
     pub created_at_time: u64,
-    /// TODO
+    /// True for an offer this wallet made, false for another party's offer it took.
     pub is_my_offer: bool,
-    /// TODO
+    /// How many peers the trade's spend was sent to (the wallet does not count these for trades, so 0).
     pub sent: u32,
-    /// TODO
-    pub offer: Bytes,
-    /// TODO
+    /// For an offer this wallet took: the offer as received, serialized as a spend bundle. Null for offers this wallet made.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub taken_offer: Option<Bytes>,
-    /// TODO
+    /// The existing coins the offer spends; the wallet watches them to see the trade settle or get cancelled.
     pub coins_of_interest: Vec<Coin>,
-    /// TODO
+    /// Id of the trade: the id of its offer (for a taken offer, of the completed offer).
     pub trade_id: Bytes32,
-    /// TODO
-    pub status: TradeStatus,
-    /// TODO
+    /// Where the trade stands, by name.
+    pub status: TradeStatusName,
+    /// Per peer the spend was sent to: the peer's node id, the mempool inclusion status (1 success, 2 pending, 3 failed) and the error name or null. Not filled for trades, so empty.
     pub sent_to: Vec<(String, u8, Option<String>)>,
-    /// TODO
+    /// Time and height locks given when the trade was created or taken (only absolute ones are accepted, so the relative ones are null).
     pub valid_times: ConditionValidTimes,
+    /// Summary of the offer: for a taken offer the offer as received, otherwise the offer as made, so amounts are seen from the maker's side.
+    pub summary: TradeRecordSummary,
+    /// Amounts in mojos tied up by the offer until it settles or is cancelled, change included: `xch` or an asset id in hex (without `0x`) → amount, plus `unknown` for spent value that cannot be attributed to an asset.
+    pub pending: BTreeMap<String, u64>,
+}
+
+/// Where a trade stands, as the name of upstream's TradeStatus.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TradeStatusName {
+    /// An offer this wallet made that nobody has taken yet; its coins are locked.
+    PendingAccept,
+    /// An offer this wallet took whose spend is not yet confirmed.
+    PendingConfirm,
+    /// A secure cancellation was made and waits to be confirmed.
+    PendingCancel,
+    /// The offer was cancelled (on chain, or only in the wallet for an insecure cancel).
+    Cancelled,
+    /// The trade settled on chain.
+    Confirmed,
+    /// The trade's spend did not go through (for example its coins were spent by another transaction).
+    Failed,
+    /// The offer's validity window passed (declared upstream, not set by the wallet today).
+    Expired,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
+}
+
+impl TradeStatusName {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &[
+        "PENDING_ACCEPT",
+        "PENDING_CONFIRM",
+        "PENDING_CANCEL",
+        "CANCELLED",
+        "CONFIRMED",
+        "FAILED",
+        "EXPIRED",
+    ];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PendingAccept => "PENDING_ACCEPT",
+            Self::PendingConfirm => "PENDING_CONFIRM",
+            Self::PendingCancel => "PENDING_CANCEL",
+            Self::Cancelled => "CANCELLED",
+            Self::Confirmed => "CONFIRMED",
+            Self::Failed => "FAILED",
+            Self::Expired => "EXPIRED",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "PENDING_ACCEPT" => Self::PendingAccept,
+                "PENDING_CONFIRM" => Self::PendingConfirm,
+                "PENDING_CANCEL" => Self::PendingCancel,
+                "CANCELLED" => Self::Cancelled,
+                "CONFIRMED" => Self::Confirmed,
+                "FAILED" => Self::Failed,
+                "EXPIRED" => Self::Expired,
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for TradeStatusName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TradeStatusName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TradeStatusName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
 }

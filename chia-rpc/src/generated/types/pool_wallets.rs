@@ -4,42 +4,115 @@
 use chia_rpc::{Bytes32, G1Element};
 use crate::generated::types::Coin;
 
-/// TODO
+/// Where a plot NFT stands with respect to pooling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PoolSingletonState {
+    /// `1`: Not in a pool: rewards go to the owner.
+    SelfPooling,
+    /// `2`: Leaving a pool: waiting for the lock height to pass before the next state can take effect.
+    LeavingPool,
+    /// `3`: Farming to a pool: rewards go to the pool.
+    FarmingToPool,
+    /// A number this version does not know, kept as sent (a strict decode refuses it).
+    Other(u8),
+}
+
+impl PoolSingletonState {
+    /// The number as the node writes it.
+    pub fn value(self) -> u8 {
+        match self {
+            Self::SelfPooling => 1,
+            Self::LeavingPool => 2,
+            Self::FarmingToPool => 3,
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a number as the node writes it; a number this version does not
+    /// know becomes `Other`.
+    pub fn from_value(value: u8) -> Self {
+        match value {
+            1 => Self::SelfPooling,
+            2 => Self::LeavingPool,
+            3 => Self::FarmingToPool,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<u8> for PoolSingletonState {
+    fn from(value: u8) -> Self {
+        Self::from_value(value)
+    }
+}
+
+impl From<PoolSingletonState> for u8 {
+    fn from(value: PoolSingletonState) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for PoolSingletonState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PoolSingletonState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <u8 as serde::Deserialize>::deserialize(deserializer)?;
+        match Self::from_value(value) {
+            Self::Other(value) if chia_rpc::decode::refuses_unknown_values() => {
+                Err(
+                    serde::de::Error::custom(
+                        format_args!("unknown {} value {value}", "PoolSingletonState"),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+
+/// The pooling configuration of a plot NFT (for the original kind, the state its singleton carries on chain).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PoolState {
-    /// TODO
+    /// Format version: 1 for the original plot NFT, 2 as reported by PlotNFT v2 wallets.
     pub version: u8,
-    /// TODO
-    pub state: u8,
-    /// TODO
+    /// The pooling state.
+    pub state: PoolSingletonState,
+    /// Puzzle hash pool rewards are paid to: the pool's when farming to a pool, the owner's when self-pooling.
     pub target_puzzle_hash: Bytes32,
-    /// TODO
+    /// Public key of the plot NFT's owner.
     pub owner_pubkey: G1Element,
-    /// TODO
+    /// URL of the pool; null (or an empty string for an original plot NFT created self-pooling) when not in a pool.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub pool_url: Option<String>,
-    /// TODO
+    /// Number of blocks a leave must wait before it completes; 0 when self-pooling.
     pub relative_lock_height: u32,
 }
 
-/// TODO
+/// The state of a plot NFT as its wallet sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PoolWalletInfo {
-    /// TODO
+    /// The state currently in effect.
     pub current: PoolState,
-    /// TODO
+    /// The state the plot NFT is changing to; null when no change is under way.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub target: Option<PoolState>,
-    /// TODO
+    /// The coin that launched the plot NFT's singleton; all zeros for PlotNFT v2 wallets, which do not report it.
     pub launcher_coin: Coin,
-    /// TODO
+    /// Id of the plot NFT (its launcher coin).
     pub launcher_id: Bytes32,
-    /// TODO
+    /// Puzzle hash of the pool contract address that plots of this plot NFT send farming rewards to.
     pub p2_singleton_puzzle_hash: Bytes32,
-    /// TODO
+    /// Id of the plot NFT's latest singleton coin.
     pub tip_singleton_coin_id: Bytes32,
-    /// TODO
+    /// Height of the block that put the current state in place.
     pub singleton_block_height: u32,
 }

@@ -3,13 +3,13 @@
 
 use chia_rpc::{Bytes, Bytes32};
 
-/// TODO
+/// Hints that let a signer find the secret keys behind signing targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyHints {
-    /// TODO
+    /// Keys that are sums of other keys (such as synthetic keys).
     pub sum_hints: Vec<SumHint>,
-    /// TODO
+    /// Keys derived from a root key along a path.
     pub path_hints: Vec<PathHint>,
 }
 
@@ -20,13 +20,13 @@ impl KeyHints {
     }
 }
 
-/// TODO
+/// A key derived from a root key along a derivation path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PathHint {
-    /// TODO
+    /// Fingerprint of the root (master) public key, as 4 big-endian bytes.
     pub root_fingerprint: Bytes,
-    /// TODO
+    /// Derivation indices from the root key, e.g. `[12381, 8444, 2, index]` for a wallet key; the wallet's signer tries both hardened and unhardened derivation.
     pub path: Vec<u64>,
 }
 
@@ -37,30 +37,93 @@ impl PathHint {
     }
 }
 
-/// TODO
+/// A signature of a signed transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Signature {
-    /// TODO
-    pub r#type: String,
-    /// TODO
+    /// The signature scheme.
+    pub r#type: SignerSignatureType,
+    /// The signature (96 bytes for BLS).
     pub signature: Bytes,
 }
 
 impl Signature {
     /// A `Signature` from its required fields.
-    pub fn new(r#type: String, signature: Bytes) -> Self {
+    pub fn new(r#type: SignerSignatureType, signature: Bytes) -> Self {
         Self { r#type, signature }
     }
 }
 
-/// TODO
+/// The scheme of a signer-protocol signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SignerSignatureType {
+    /// BLS12-381 signature in the augmented scheme, as Chia uses; the only scheme the wallet makes or accepts.
+    Bls12381AugScheme,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
+}
+
+impl SignerSignatureType {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &["bls_12381_aug_scheme"];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bls12381AugScheme => "bls_12381_aug_scheme",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "bls_12381_aug_scheme" => Self::Bls12381AugScheme,
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for SignerSignatureType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SignerSignatureType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SignerSignatureType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
+}
+
+/// A transaction together with its signatures.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SignedTransaction {
-    /// TODO
+    /// The spends.
     pub transaction_info: TransactionInfo,
-    /// TODO
+    /// Signatures whose aggregate authorizes the spends.
     pub signatures: Vec<Signature>,
 }
 
@@ -74,15 +137,15 @@ impl SignedTransaction {
     }
 }
 
-/// TODO
+/// A coin, as the signer protocol spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SignerCoin {
-    /// TODO
+    /// Id of the coin whose spend created this one.
     pub parent_coin_id: Bytes32,
-    /// TODO
+    /// Tree hash of the puzzle that locks the coin.
     pub puzzle_hash: Bytes32,
-    /// TODO
+    /// Value of the coin in mojos.
     pub amount: u64,
 }
 
@@ -97,13 +160,13 @@ impl SignerCoin {
     }
 }
 
-/// TODO
+/// What must be signed for a set of spends, and hints for finding the keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SigningInstructions {
-    /// TODO
+    /// Hints for finding the secret keys.
     pub key_hints: KeyHints,
-    /// TODO
+    /// The messages to sign, one per required signature.
     pub targets: Vec<SigningTarget>,
 }
 
@@ -114,13 +177,13 @@ impl SigningInstructions {
     }
 }
 
-/// TODO
+/// A signature for one signing target.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SigningResponse {
-    /// TODO
+    /// BLS signature (96 bytes), or a partial one in multi-signer use.
     pub signature: Bytes,
-    /// TODO
+    /// The `hook` of the target this signs.
     pub hook: Bytes32,
 }
 
@@ -131,15 +194,15 @@ impl SigningResponse {
     }
 }
 
-/// TODO
+/// One message that must be signed by one key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SigningTarget {
-    /// TODO
+    /// Fingerprint of the public key that must sign, as 4 big-endian bytes.
     pub fingerprint: Bytes,
-    /// TODO
+    /// The full message to sign (the condition's message with whatever the `AGG_SIG_*` kind appends).
     pub message: Bytes,
-    /// TODO
+    /// Identifier of the target (SHA-256 of the public key followed by the message), echoed by its responses.
     pub hook: Bytes32,
 }
 
@@ -150,15 +213,15 @@ impl SigningTarget {
     }
 }
 
-/// TODO
+/// A coin spend, as the signer protocol spells it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Spend {
-    /// TODO
+    /// The coin being spent.
     pub coin: SignerCoin,
-    /// TODO
+    /// Serialized CLVM puzzle whose tree hash is the coin's puzzle hash.
     pub puzzle: Bytes,
-    /// TODO
+    /// Serialized CLVM solution the puzzle is run with.
     pub solution: Bytes,
 }
 
@@ -169,15 +232,15 @@ impl Spend {
     }
 }
 
-/// TODO
+/// A public key that is the sum of known keys and a synthetic offset.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SumHint {
-    /// TODO
+    /// Fingerprints (4 big-endian bytes each) of the keys in the sum.
     pub fingerprints: Vec<Bytes>,
-    /// TODO
+    /// Secret-key scalar (32 bytes) added to the keys' sum; public in practice, as it is computed from the public key.
     pub synthetic_offset: Bytes,
-    /// TODO
+    /// The resulting public key (48 bytes), the one targets name.
     pub final_pubkey: Bytes,
 }
 
@@ -196,11 +259,11 @@ impl SumHint {
     }
 }
 
-/// TODO
+/// The spends of a transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransactionInfo {
-    /// TODO
+    /// The spends.
     pub spends: Vec<Spend>,
 }
 

@@ -8,13 +8,13 @@ use crate::generated::types::{
     TransactionType, WalletType,
 };
 
-/// TODO
+/// A filter on coin amounts: keep only the listed amounts, or all but them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmountFilter {
-    /// TODO
+    /// The amounts, in mojos; at most 1000.
     pub values: Vec<u64>,
-    /// TODO
+    /// Whether the listed amounts are kept or dropped.
     pub mode: FilterMode,
 }
 
@@ -25,23 +25,33 @@ impl AmountFilter {
     }
 }
 
-/// TODO
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// Turns a payment into a clawback coin: the sender can take it back until the recipient claims it, which the recipient can do once the time lock has passed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct CRCATMetadata {
-    /// TODO
-    pub lineage_proof: LineageProof,
-    /// TODO
-    pub inner_puzzle_hash: Bytes32,
+pub struct ClawbackPuzzleDecoratorOverride {
+    /// The kind of decorator; only `CLAWBACK` is accepted.
+    pub decorator: PuzzleDecoratorType,
+    /// Seconds after the coin's creation before the recipient can claim it; at least 1.
+    pub clawback_timelock: u64,
 }
 
-/// TODO
+impl ClawbackPuzzleDecoratorOverride {
+    /// A `ClawbackPuzzleDecoratorOverride` from its required fields.
+    pub fn new(decorator: PuzzleDecoratorType, clawback_timelock: u64) -> Self {
+        Self {
+            decorator,
+            clawback_timelock,
+        }
+    }
+}
+
+/// A coin announcement that a transaction asserts, i.e. requires to be made in the same block.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CSTCoinAnnouncement {
-    /// TODO
+    /// Id of the coin that makes the announcement.
     pub coin_id: Bytes32,
-    /// TODO
+    /// The announced message (before any `morph_bytes` hashing).
     pub message: Bytes,
 }
 
@@ -52,13 +62,13 @@ impl CSTCoinAnnouncement {
     }
 }
 
-/// TODO
+/// A puzzle announcement that a transaction asserts, i.e. requires to be made in the same block.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CSTPuzzleAnnouncement {
-    /// TODO
+    /// Puzzle hash of the coin that makes the announcement.
     pub puzzle_hash: Bytes32,
-    /// TODO
+    /// The announced message (before any `morph_bytes` hashing).
     pub message: Bytes,
 }
 
@@ -69,45 +79,13 @@ impl CSTPuzzleAnnouncement {
     }
 }
 
-/// TODO
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClawbackMetadata {
-    /// TODO
-    pub time_lock: u64,
-    /// TODO
-    pub sender_puzzle_hash: Bytes32,
-    /// TODO
-    pub recipient_puzzle_hash: Bytes32,
-}
-
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClawbackPuzzleDecoratorOverride {
-    /// TODO
-    pub decorator: String,
-    /// TODO
-    pub clawback_timelock: u64,
-}
-
-impl ClawbackPuzzleDecoratorOverride {
-    /// A `ClawbackPuzzleDecoratorOverride` from its required fields.
-    pub fn new(decorator: String, clawback_timelock: u64) -> Self {
-        Self {
-            decorator,
-            clawback_timelock,
-        }
-    }
-}
-
-/// TODO
+/// A filter on 32-byte hashes (coin ids, puzzle hashes): keep only the listed hashes, or all but them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HashFilter {
-    /// TODO
+    /// The hashes; at most 1000.
     pub values: Vec<Bytes32>,
-    /// TODO
+    /// Whether the listed hashes are kept or dropped.
     pub mode: FilterMode,
 }
 
@@ -118,72 +96,227 @@ impl HashFilter {
     }
 }
 
-/// TODO
+/// The kind of a puzzle decorator the wallet can wrap a payment in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PuzzleDecoratorType {
+    /// A clawback decorator; the only kind the RPC accepts.
+    Clawback,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
+}
+
+impl PuzzleDecoratorType {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &["CLAWBACK"];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Clawback => "CLAWBACK",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "CLAWBACK" => Self::Clawback,
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for PuzzleDecoratorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for PuzzleDecoratorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PuzzleDecoratorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
+}
+
+/// A wallet, named by id and type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StreamableWalletIdentifier {
-    /// TODO
+    /// Id of the wallet.
     pub id: u32,
-    /// TODO
+    /// Kind of the wallet.
     pub r#type: WalletType,
 }
 
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// Details of the coin behind an incoming clawback or pending CR-CAT transaction. Upstream sends
+/// the coin's parsed metadata with `coin_id` and `spent` merged in: the clawback keys for
+/// clawback records, the CR-CAT keys for pending CR-CAT records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct TransactionRecordWithMetadata {
-    /// TODO
-    pub confirmed_at_height: u32,
-    /// TODO
-    pub created_at_time: u64,
-    /// TODO
-    pub to_puzzle_hash: Bytes32,
-    /// TODO
-    pub amount: u64,
-    /// TODO
-    pub fee_amount: u64,
-    /// TODO
-    pub confirmed: bool,
-    /// TODO
-    pub sent: u32,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub spend_bundle: Option<SpendBundle>,
-    /// TODO
-    pub additions: Vec<Coin>,
-    /// TODO
-    pub removals: Vec<Coin>,
-    /// TODO
-    pub wallet_id: u32,
-    /// TODO
-    pub sent_to: Vec<(String, u8, Option<String>)>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub trade_id: Option<Bytes32>,
-    /// TODO
-    pub r#type: TransactionType,
-    /// TODO
-    pub name: Bytes32,
-    /// TODO
-    pub memos: BTreeMap<Bytes32, Vec<Bytes>>,
-    /// TODO
-    pub valid_times: ConditionValidTimes,
-    /// TODO
-    pub to_address: String,
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub metadata: Option<serde_json::Value>,
+pub struct TransactionRecordMetadata {
+    /// Id of the coin the transaction received.
+    pub coin_id: Bytes32,
+    /// Whether that coin has been spent (clawed back or claimed).
+    pub spent: bool,
+    /// Clawback coins: seconds after creation before the recipient can claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_lock: Option<u64>,
+    /// Clawback coins: puzzle hash of the sender, who can claw the coin back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_puzzle_hash: Option<Bytes32>,
+    /// Clawback coins: puzzle hash of the recipient, who can claim the coin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_puzzle_hash: Option<Bytes32>,
+    /// Pending CR-CAT coins: proof of the coin's CAT parentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage_proof: Option<LineageProof>,
+    /// Pending CR-CAT coins: inner puzzle hash the coin will be locked by once approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner_puzzle_hash: Option<Bytes32>,
 }
 
-/// TODO
+/// A transaction record as `get_transactions` reports it: the fields of `TransactionRecord` plus `metadata`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TransactionRecordWithMetadata {
+    /// Height of the block that confirmed the transaction; 0 while unconfirmed.
+    pub confirmed_at_height: u32,
+    /// When the wallet created the record (Unix seconds).
+    pub created_at_time: u64,
+    /// Puzzle hash the transaction pays (for a CAT payment, the recipient's inner puzzle hash).
+    pub to_puzzle_hash: Bytes32,
+    /// Amount transferred, in mojos of the wallet's asset.
+    pub amount: u64,
+    /// Fee paid, in mojos.
+    pub fee_amount: u64,
+    /// Whether the transaction is in the chain.
+    pub confirmed: bool,
+    /// How many times the wallet has sent the transaction to peers.
+    pub sent: u32,
+    /// The transaction's spend bundle; null when it has none (e.g. incoming payments).
+    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    pub spend_bundle: Option<SpendBundle>,
+    /// Coins the transaction creates.
+    pub additions: Vec<Coin>,
+    /// Coins the transaction spends.
+    pub removals: Vec<Coin>,
+    /// Id of the wallet the record belongs to.
+    pub wallet_id: u32,
+    /// Each peer the transaction was sent to: its node id, the mempool status (1 added, 2 pending, 3 failed) and the error name if any.
+    pub sent_to: Vec<(String, u8, Option<String>)>,
+    /// Id of the offer the transaction belongs to; null outside trades.
+    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    pub trade_id: Option<Bytes32>,
+    /// Kind of the transaction.
+    pub r#type: TransactionType,
+    /// Id of the transaction record.
+    pub name: Bytes32,
+    /// Memos of the created coins, by coin id.
+    pub memos: BTreeMap<Bytes32, Vec<Bytes>>,
+    /// Time and height bounds within which the transaction is valid.
+    pub valid_times: ConditionValidTimes,
+    /// `to_puzzle_hash` as a bech32m address.
+    pub to_address: String,
+    /// Coin details of incoming clawback and pending CR-CAT records; null for other records or when the coin is unknown.
+    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    pub metadata: Option<TransactionRecordMetadata>,
+}
+
+/// An order for `get_transactions`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransactionSortKey {
+    /// By confirmation height, lowest first (unconfirmed records, at height 0, come first).
+    ConfirmedAtHeight,
+    /// Unconfirmed records first, then by confirmation height and creation time, newest first.
+    Relevance,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
+}
+
+impl TransactionSortKey {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &["CONFIRMED_AT_HEIGHT", "RELEVANCE"];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConfirmedAtHeight => "CONFIRMED_AT_HEIGHT",
+            Self::Relevance => "RELEVANCE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "CONFIRMED_AT_HEIGHT" => Self::ConfirmedAtHeight,
+                "RELEVANCE" => Self::Relevance,
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for TransactionSortKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TransactionSortKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TransactionSortKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
+}
+
+/// A filter on transaction types: keep only the listed types, or all but them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransactionTypeFilter {
-    /// TODO
+    /// The transaction types.
     pub values: Vec<TransactionType>,
-    /// TODO
+    /// Whether the listed types are kept or dropped.
     pub mode: FilterMode,
 }
 
@@ -194,99 +327,241 @@ impl TransactionTypeFilter {
     }
 }
 
-/// TODO
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// An inclusive range of heights.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize
+)]
 #[non_exhaustive]
 pub struct UInt32Range {
-    /// TODO
-    pub start: u32,
-    /// TODO
-    pub stop: u32,
+    /// Lowest height included; 0 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u32>,
+    /// Highest height included; 4294967295 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<u32>,
 }
 
 impl UInt32Range {
     /// A `UInt32Range` from its required fields.
-    pub fn new(start: u32, stop: u32) -> Self {
-        Self { start, stop }
+    pub fn new() -> Self {
+        Self { start: None, stop: None }
+    }
+
+    /// Sets `start`: Lowest height included; 0 when left out.
+    pub fn start(mut self, start: u32) -> Self {
+        self.start = Some(start);
+        self
+    }
+
+    /// Sets `stop`: Highest height included; 4294967295 when left out.
+    pub fn stop(mut self, stop: u32) -> Self {
+        self.stop = Some(stop);
+        self
     }
 }
 
-/// TODO
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// An inclusive range of amounts, in mojos.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize
+)]
 #[non_exhaustive]
 pub struct UInt64Range {
-    /// TODO
-    pub start: u64,
-    /// TODO
-    pub stop: u64,
+    /// Lowest amount included; 0 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u64>,
+    /// Highest amount included; 18446744073709551615 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<u64>,
 }
 
 impl UInt64Range {
     /// A `UInt64Range` from its required fields.
-    pub fn new(start: u64, stop: u64) -> Self {
-        Self { start, stop }
+    pub fn new() -> Self {
+        Self { start: None, stop: None }
+    }
+
+    /// Sets `start`: Lowest amount included; 0 when left out.
+    pub fn start(mut self, start: u64) -> Self {
+        self.start = Some(start);
+        self
+    }
+
+    /// Sets `stop`: Highest amount included; 18446744073709551615 when left out.
+    pub fn stop(mut self, stop: u64) -> Self {
+        self.stop = Some(stop);
+        self
     }
 }
 
-/// TODO
+/// The balance of one wallet. Amounts are in mojos of the wallet's asset (CAT mojos for CAT
+/// wallets); wallets without a fungible balance report zeros.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WalletBalance {
-    /// TODO
+    /// Sum of the wallet's confirmed unspent coins.
     pub confirmed_wallet_balance: u128,
-    /// TODO
+    /// The confirmed balance as it will be once the wallet's pending transactions confirm.
     pub unconfirmed_wallet_balance: u128,
-    /// TODO
+    /// Confirmed balance not tied up in pending transactions.
     pub spendable_balance: u128,
-    /// TODO
+    /// Change that pending outgoing transactions will return to the wallet.
     pub pending_change: u64,
-    /// TODO
+    /// Largest amount one transaction can send, given how many coins fit in a block.
     pub max_send_amount: u128,
-    /// TODO
+    /// Number of confirmed unspent coins.
     pub unspent_coin_count: u32,
-    /// TODO
+    /// Number of coins that pending transactions are spending.
     pub pending_coin_removal_count: u32,
-    /// TODO
+    /// Id of the wallet.
     pub wallet_id: u32,
-    /// TODO
+    /// Kind of the wallet.
     pub wallet_type: WalletType,
-    /// TODO
+    /// Fingerprint of the logged-in key; null when none is logged in.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub fingerprint: Option<u32>,
-    /// TODO
+    /// Asset id (TAIL hash) of CAT, CR-CAT and R-CAT wallets; null for others.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub asset_id: Option<Bytes32>,
-    /// TODO
+    /// CR-CAT wallets: amount in coins awaiting approval; null for others.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub pending_approval_balance: Option<u64>,
 }
 
-/// TODO
+/// The metadata of a clawback or CR-CAT coin. Upstream holds it in two fields
+/// (`clawback_metadata`, `cr_cat_metadata`) but sends whichever is set under one key, so the
+/// keys of the kind at hand are present: the clawback keys or the CR-CAT keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct WalletCoinMetadata {
+    /// Clawback coins: seconds after creation before the recipient can claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_lock: Option<u64>,
+    /// Clawback coins: puzzle hash of the sender, who can claw the coin back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_puzzle_hash: Option<Bytes32>,
+    /// Clawback coins: puzzle hash of the recipient, who can claim the coin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_puzzle_hash: Option<Bytes32>,
+    /// CR-CAT coins: proof of the coin's CAT parentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage_proof: Option<LineageProof>,
+    /// CR-CAT coins: inner puzzle hash of the coin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner_puzzle_hash: Option<Bytes32>,
+}
+
+/// The column `get_coin_records` sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WalletCoinRecordOrder {
+    /// `1`: Height at which the coin was confirmed.
+    ConfirmedHeight,
+    /// `2`: Height at which the coin was spent (0 while unspent).
+    SpentHeight,
+    /// `3`: The coin's amount.
+    Amount,
+    /// A number this version does not know, kept as sent (a strict decode refuses it).
+    Other(u8),
+}
+
+impl WalletCoinRecordOrder {
+    /// The number as the node writes it.
+    pub fn value(self) -> u8 {
+        match self {
+            Self::ConfirmedHeight => 1,
+            Self::SpentHeight => 2,
+            Self::Amount => 3,
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a number as the node writes it; a number this version does not
+    /// know becomes `Other`.
+    pub fn from_value(value: u8) -> Self {
+        match value {
+            1 => Self::ConfirmedHeight,
+            2 => Self::SpentHeight,
+            3 => Self::Amount,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<u8> for WalletCoinRecordOrder {
+    fn from(value: u8) -> Self {
+        Self::from_value(value)
+    }
+}
+
+impl From<WalletCoinRecordOrder> for u8 {
+    fn from(value: WalletCoinRecordOrder) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for WalletCoinRecordOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WalletCoinRecordOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <u8 as serde::Deserialize>::deserialize(deserializer)?;
+        match Self::from_value(value) {
+            Self::Other(value) if chia_rpc::decode::refuses_unknown_values() => {
+                Err(
+                    serde::de::Error::custom(
+                        format_args!("unknown {} value {value}", "WalletCoinRecordOrder"),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+
+/// A coin the wallet tracks, with the wallet it belongs to and its kind-specific metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WalletCoinRecordWithMetadata {
-    /// TODO
+    /// Id of the coin's parent.
     pub parent_coin_info: Bytes32,
-    /// TODO
+    /// Puzzle hash locking the coin.
     pub puzzle_hash: Bytes32,
-    /// TODO
+    /// Value of the coin, in mojos of its asset.
     pub amount: u64,
-    /// TODO
+    /// Id of the coin.
     pub id: Bytes32,
-    /// TODO
+    /// Kind of the coin.
     pub r#type: CoinType,
-    /// TODO
+    /// The wallet that holds the coin.
     pub wallet_identifier: StreamableWalletIdentifier,
-    /// TODO
+    /// Height of the block that created the coin.
     pub confirmed_height: u32,
-    /// TODO
+    /// Height of the block that spent the coin; 0 while unspent.
     pub spent_height: u32,
-    /// TODO
+    /// Whether the coin is a farming reward.
     pub coinbase: bool,
-    /// TODO
+    /// Clawback or CR-CAT details of the coin; null for normal coins.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub clawback_metadata: Option<ClawbackMetadata>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub cr_cat_metadata: Option<CRCATMetadata>,
+    pub metadata: Option<WalletCoinMetadata>,
 }

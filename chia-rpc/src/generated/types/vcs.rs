@@ -4,82 +4,64 @@
 use chia_rpc::Bytes32;
 use crate::generated::types::{Coin, LineageProof};
 
-/// TODO
+/// The lineage proof a VC's metadata layer needs: the usual parent facts plus the hash of the
+/// parent's metadata (provider and proofs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VCLineageProof {
-    /// TODO
+    /// Id of the parent of the VC's parent coin (the wallet always sets it).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub parent_name: Option<Bytes32>,
-    /// TODO
+    /// Hash of the parent's puzzle below the metadata layer; null right after launch.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub inner_puzzle_hash: Option<Bytes32>,
-    /// TODO
+    /// Amount of the parent coin in mojos (the wallet always sets it).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub amount: Option<u64>,
-    /// TODO
+    /// Tree hash of the parent's metadata (proof provider and proof hash); null right after launch.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub parent_proof_hash: Option<Bytes32>,
 }
 
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VCProofWithHash {
-    /// TODO
-    pub hash: Bytes32,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub proof: Option<VCProofsRPC>,
-}
-
-/// TODO
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VCProofsRPC {
-    /// TODO
-    pub key_value_pairs: Vec<(String, String)>,
-}
-
-/// TODO
+/// A verified credential as the wallet tracks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VCRecord {
-    /// TODO
+    /// The credential's current state.
     pub vc: VerifiedCredential,
-    /// TODO
+    /// Block height at which the VC's current coin was confirmed; 0 while pending.
     pub confirmed_at_height: u32,
 }
 
-/// TODO
+/// A `VCRecord` together with the id of the VC's current coin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VCRecordWithCoinID {
-    /// TODO
+    /// The credential's current state.
     pub vc: VerifiedCredential,
-    /// TODO
+    /// Block height at which the VC's current coin was confirmed; 0 while pending.
     pub confirmed_at_height: u32,
-    /// TODO
+    /// Id of `vc.coin`.
     pub coin_id: Bytes32,
 }
 
-/// TODO
+/// The on-chain state of a verified credential: its current coin and what its puzzle layers commit to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerifiedCredential {
-    /// TODO
+    /// The VC's current singleton coin (1 mojo).
     pub coin: Coin,
-    /// TODO
+    /// Lineage proof of the parent coin, for the singleton layer.
     pub singleton_lineage_proof: LineageProof,
-    /// TODO
+    /// Lineage proof of the parent coin, for the metadata layer.
     pub eml_lineage_proof: VCLineageProof,
-    /// TODO
+    /// Id of the VC's launcher coin, which names the VC.
     pub launcher_id: Bytes32,
-    /// TODO
+    /// Hash of the holder's innermost puzzle (a standard p2 puzzle hash, i.e. who holds the VC).
     pub inner_puzzle_hash: Bytes32,
-    /// TODO
+    /// Launcher id of the DID that vouches for the proofs and may revoke the VC.
     pub proof_provider: Bytes32,
-    /// TODO
+    /// Root hash of the proofs the VC commits to; null until proofs are added.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub proof_hash: Option<Bytes32>,
 }

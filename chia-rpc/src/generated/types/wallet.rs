@@ -4,59 +4,237 @@
 use chia_rpc::{Bytes, Bytes32, G1Element};
 use crate::generated::types::WalletType;
 
-/// TODO
+/// Kind of the wallet `create_new_wallet` made, as the name of its wallet type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreatedWalletType {
+    /// A CAT wallet.
+    Cat,
+    /// A DID wallet.
+    DecentralizedId,
+    /// An NFT wallet.
+    Nft,
+    /// A version 1 plot NFT.
+    PoolingWallet,
+    /// A version 2 plot NFT.
+    Plotnft2,
+    /// A remote wallet.
+    Remote,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
+}
+
+impl CreatedWalletType {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &[
+        "CAT",
+        "DECENTRALIZED_ID",
+        "NFT",
+        "POOLING_WALLET",
+        "PLOTNFT_2",
+        "REMOTE",
+    ];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cat => "CAT",
+            Self::DecentralizedId => "DECENTRALIZED_ID",
+            Self::Nft => "NFT",
+            Self::PoolingWallet => "POOLING_WALLET",
+            Self::Plotnft2 => "PLOTNFT_2",
+            Self::Remote => "REMOTE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "CAT" => Self::Cat,
+                "DECENTRALIZED_ID" => Self::DecentralizedId,
+                "NFT" => Self::Nft,
+                "POOLING_WALLET" => Self::PoolingWallet,
+                "PLOTNFT_2" => Self::Plotnft2,
+                "REMOTE" => Self::Remote,
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for CreatedWalletType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CreatedWalletType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatedWalletType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
+}
+
+/// Where a new plot NFT farms to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InitialPoolSingletonState {
+    /// Farm rewards come to this wallet.
+    SelfPooling,
+    /// Farm to the pool given by the other fields.
+    FarmingToPool,
+    /// A value this version does not know, kept as sent (a strict decode refuses it).
+    Other(String),
+}
+
+impl InitialPoolSingletonState {
+    /// Every value this version knows, as the node writes it.
+    pub const KNOWN: &'static [&'static str] = &["SELF_POOLING", "FARMING_TO_POOL"];
+
+    /// The value as the node writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfPooling => "SELF_POOLING",
+            Self::FarmingToPool => "FARMING_TO_POOL",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a value as the node writes it; a value this version does not
+    /// know becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Other(value.to_owned()))
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        Some(
+            match value {
+                "SELF_POOLING" => Self::SelfPooling,
+                "FARMING_TO_POOL" => Self::FarmingToPool,
+                _ => return None,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for InitialPoolSingletonState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for InitialPoolSingletonState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InitialPoolSingletonState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        chia_rpc::decode::string_enum(
+            deserializer,
+            Self::known,
+            Self::Other,
+            Self::KNOWN,
+        )
+    }
+}
+
+/// The starting state of a plot NFT that `create_new_wallet` launches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewPoolWalletInitialTargetState {
-    /// TODO
-    pub state: String,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// Whether it starts self-pooling or farming to a pool.
+    pub state: InitialPoolSingletonState,
+    /// `FARMING_TO_POOL` (required): the pool's target puzzle hash, from its `/pool_info`. Refused for `SELF_POOLING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_puzzle_hash: Option<Bytes32>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// `FARMING_TO_POOL` (required): URL of the pool. Refused for `SELF_POOLING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool_url: Option<String>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// `FARMING_TO_POOL` (required): blocks the plot NFT must wait after leaving the pool, from the pool's `/pool_info`. Refused for `SELF_POOLING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relative_lock_height: Option<u32>,
-    /// TODO
-    pub pool_memoization: Bytes,
+    /// Version 2 plot NFTs: serialized CLVM program the pool wants memoized in the plot NFT; left out, the empty program (`0x80`). Ignored by version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_memoization: Option<Bytes>,
 }
 
 impl NewPoolWalletInitialTargetState {
     /// A `NewPoolWalletInitialTargetState` from its required fields.
-    pub fn new(
-        state: String,
-        target_puzzle_hash: Option<Bytes32>,
-        pool_url: Option<String>,
-        relative_lock_height: Option<u32>,
-        pool_memoization: Bytes,
-    ) -> Self {
+    pub fn new(state: InitialPoolSingletonState) -> Self {
         Self {
             state,
-            target_puzzle_hash,
-            pool_url,
-            relative_lock_height,
-            pool_memoization,
+            target_puzzle_hash: None,
+            pool_url: None,
+            relative_lock_height: None,
+            pool_memoization: None,
         }
+    }
+
+    /// Sets `target_puzzle_hash`: `FARMING_TO_POOL` (required): the pool's target puzzle hash, from its `/pool_info`.
+    pub fn target_puzzle_hash(mut self, target_puzzle_hash: Bytes32) -> Self {
+        self.target_puzzle_hash = Some(target_puzzle_hash);
+        self
+    }
+
+    /// Sets `pool_url`: `FARMING_TO_POOL` (required): URL of the pool.
+    pub fn pool_url(mut self, pool_url: String) -> Self {
+        self.pool_url = Some(pool_url);
+        self
+    }
+
+    /// Sets `relative_lock_height`: `FARMING_TO_POOL` (required): blocks the plot NFT must wait after leaving the pool, from the pool's `/pool_info`.
+    pub fn relative_lock_height(mut self, relative_lock_height: u32) -> Self {
+        self.relative_lock_height = Some(relative_lock_height);
+        self
+    }
+
+    /// Sets `pool_memoization`: Version 2 plot NFTs: serialized CLVM program the pool wants memoized in the plot NFT; left out, the empty program (`0x80`).
+    pub fn pool_memoization(mut self, pool_memoization: Bytes) -> Self {
+        self.pool_memoization = Some(pool_memoization);
+        self
     }
 }
 
-/// TODO
+/// A key of the keychain with its secrets and the public keys derived from it.
 #[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrivateKeyInfo {
-    /// TODO
+    /// Fingerprint of the master public key.
     pub fingerprint: u32,
-    /// TODO
+    /// The master secret key.
     pub sk: Bytes32,
-    /// TODO
+    /// The master public key.
     pub pk: G1Element,
-    /// TODO
+    /// Farmer public key (derivation path m/12381/8444/0/0).
     pub farmer_pk: G1Element,
-    /// TODO
+    /// Pool public key (derivation path m/12381/8444/1/0).
     pub pool_pk: G1Element,
-    /// TODO
+    /// The key's mnemonic, words separated by spaces (not a BIP-39 seed despite the name);
+
+    /// null when the keychain has no mnemonic for the key.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub seed: Option<String>,
 }
@@ -74,20 +252,20 @@ impl std::fmt::Debug for PrivateKeyInfo {
     }
 }
 
-/// TODO
+/// A wallet of the logged-in key, as stored in its database.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WalletInfo {
-    /// TODO
+    /// Wallet id; 1 is the standard XCH wallet.
     pub id: u32,
-    /// TODO
+    /// Name of the wallet.
     pub name: String,
-    /// TODO
+    /// Kind of the wallet.
     pub r#type: WalletType,
-    /// TODO
+    /// Wallet-specific state as stored (a hex or JSON string, depending on `type`); empty when `include_data` was false.
     pub data: String,
-    /// TODO
+    /// CR-CAT wallets, with data: DIDs (launcher ids) of the credential providers the CAT accepts. Empty otherwise.
     pub authorized_providers: Vec<Bytes32>,
-    /// TODO
+    /// CR-CAT wallets, with data: proofs a credential must carry for the CAT. Empty otherwise.
     pub flags_needed: Vec<String>,
 }

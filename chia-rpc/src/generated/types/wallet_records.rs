@@ -2,55 +2,67 @@
 //! Types declared in `schema/types/wallet_records.yaml`.
 
 use std::collections::BTreeMap;
-use chia_rpc::{Bytes, Bytes32};
+use chia_rpc::{Address, Bytes, Bytes32};
 use crate::generated::types::{Coin, SigningInstructions, SpendBundle, TransactionInfo};
 
-/// TODO
+/// One output a payment should create: an amount sent to a puzzle hash, with optional memos.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Addition {
-    /// TODO
+    /// Amount of the new coin, in mojos of the wallet's asset (XCH, or the CAT for a CAT wallet).
     pub amount: u64,
-    /// TODO
+    /// Puzzle hash that will lock the new coin (the recipient).
     pub puzzle_hash: Bytes32,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// Memos to attach to the coin; each string is stored as its UTF-8 bytes, not decoded as hex. Left out: no memos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memos: Option<Vec<String>>,
 }
 
 impl Addition {
     /// A `Addition` from its required fields.
-    pub fn new(amount: u64, puzzle_hash: Bytes32, memos: Option<Vec<String>>) -> Self {
-        Self { amount, puzzle_hash, memos }
+    pub fn new(amount: u64, puzzle_hash: Bytes32) -> Self {
+        Self {
+            amount,
+            puzzle_hash,
+            memos: None,
+        }
+    }
+
+    /// Sets `memos`: Memos to attach to the coin; each string is stored as its UTF-8 bytes, not decoded as hex.
+    pub fn memos(mut self, memos: Vec<String>) -> Self {
+        self.memos = Some(memos);
+        self
     }
 }
 
-/// TODO
+/// The time locks a transaction carries: when it may be included in a block. Each bound is null
+/// when the transaction has none. The absolute bounds compare with the chain's height and
+/// timestamp; the relative ones count from the creation of the coins the transaction spends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConditionValidTimes {
-    /// TODO
+    /// Earliest Unix time (seconds) at which the transaction may be included (`ASSERT_SECONDS_ABSOLUTE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Earliest block height at which the transaction may be included (`ASSERT_HEIGHT_ABSOLUTE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Unix time (seconds) before which the transaction must be included (`ASSERT_BEFORE_SECONDS_ABSOLUTE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Block height below which the transaction must be included (`ASSERT_BEFORE_HEIGHT_ABSOLUTE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub max_height: Option<u32>,
-    /// TODO
+    /// Seconds that must pass after the spent coins were created (`ASSERT_SECONDS_RELATIVE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub min_secs_since_created: Option<u64>,
-    /// TODO
+    /// Blocks that must pass after the spent coins were created (`ASSERT_HEIGHT_RELATIVE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub min_blocks_since_created: Option<u32>,
-    /// TODO
+    /// Seconds after the spent coins' creation within which the transaction must be included (`ASSERT_BEFORE_SECONDS_RELATIVE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub max_secs_after_created: Option<u64>,
-    /// TODO
+    /// Blocks after the spent coins' creation within which the transaction must be included (`ASSERT_BEFORE_HEIGHT_RELATIVE`).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub max_blocks_after_created: Option<u32>,
 }
@@ -81,19 +93,19 @@ impl ConditionValidTimes {
     }
 }
 
-/// TODO
+/// The kind of wallet `create_new_wallet` makes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateNewWalletType {
-    /// TODO
+    /// A CAT wallet: tracks an existing CAT by asset id (`mode: existing`) or issues a new one (`mode: new`, test networks only).
     CatWallet,
-    /// TODO
+    /// A DID wallet: mints a new DID (`did_type: new`) or recovers one from backup data (`did_type: recovery`).
     DidWallet,
-    /// TODO
+    /// An NFT wallet, optionally bound to one of the wallet's DIDs.
     NftWallet,
-    /// TODO
+    /// A plot NFT (pooling singleton) and the wallet that tracks it.
     PoolWallet,
-    /// TODO
+    /// The remote wallet, which follows coins registered over RPC; a key can hold only one.
     RemoteWallet,
     /// A value this version does not know, kept as sent (a strict decode refuses it).
     Other(String),
@@ -166,13 +178,13 @@ impl<'de> serde::Deserialize<'de> for CreateNewWalletType {
     }
 }
 
-/// TODO
+/// How a DID wallet is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DIDType {
-    /// TODO
+    /// Mint a new DID.
     New,
-    /// TODO
+    /// Rebuild the wallet of an existing DID from its backup data.
     Recovery,
     /// A value this version does not know, kept as sent (a strict decode refuses it).
     Other(String),
@@ -233,63 +245,143 @@ impl<'de> serde::Deserialize<'de> for DIDType {
     }
 }
 
-/// TODO
+/// Facts about the parent of a singleton or CAT coin that prove the coin descends from the right
+/// lineage. A field the proof does not need is null: the proof for the first spend after a
+/// singleton's launcher carries only the parent id and the amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LineageProof {
-    /// TODO
+    /// Coin id of the parent's parent (the coin that created the parent); null when not part of the proof.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub parent_name: Option<Bytes32>,
-    /// TODO
+    /// Hash of the parent's inner puzzle; null when not part of the proof.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub inner_puzzle_hash: Option<Bytes32>,
-    /// TODO
+    /// Amount of the parent coin, in mojos; null when not part of the proof.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub amount: Option<u64>,
 }
 
-/// TODO
+/// What a full node did with a transaction the wallet sent it, as a number. `push_tx` of the full
+/// node reports the same outcome as a string (`MempoolInclusionStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MempoolInclusionStatusCode {
+    /// `1`: The transaction entered the peer's mempool.
+    Success,
+    /// `2`: The transaction is valid but waits (for example for a time lock) before it can enter the mempool.
+    Pending,
+    /// `3`: The peer rejected the transaction; the error of the same entry says why.
+    Failed,
+    /// A number this version does not know, kept as sent (a strict decode refuses it).
+    Other(u8),
+}
+
+impl MempoolInclusionStatusCode {
+    /// The number as the node writes it.
+    pub fn value(self) -> u8 {
+        match self {
+            Self::Success => 1,
+            Self::Pending => 2,
+            Self::Failed => 3,
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a number as the node writes it; a number this version does not
+    /// know becomes `Other`.
+    pub fn from_value(value: u8) -> Self {
+        match value {
+            1 => Self::Success,
+            2 => Self::Pending,
+            3 => Self::Failed,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<u8> for MempoolInclusionStatusCode {
+    fn from(value: u8) -> Self {
+        Self::from_value(value)
+    }
+}
+
+impl From<MempoolInclusionStatusCode> for u8 {
+    fn from(value: MempoolInclusionStatusCode) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for MempoolInclusionStatusCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MempoolInclusionStatusCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <u8 as serde::Deserialize>::deserialize(deserializer)?;
+        match Self::from_value(value) {
+            Self::Other(value) if chia_rpc::decode::refuses_unknown_values() => {
+                Err(
+                    serde::de::Error::custom(
+                        format_args!(
+                            "unknown {} value {value}", "MempoolInclusionStatusCode"
+                        ),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+
+/// A transaction as the wallet records it: one it made and sent, one it received, a farming
+/// reward, a trade, a clawback. Amounts are in mojos of the wallet's asset (XCH, or the CAT for
+/// a CAT wallet).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransactionRecord {
-    /// TODO
+    /// Height of the block that confirmed the transaction; 0 while it is unconfirmed.
     pub confirmed_at_height: u32,
-    /// TODO
+    /// Unix time (seconds) when the wallet made the transaction or, for one it observed on chain, the timestamp of the block that created its coin.
     pub created_at_time: u64,
-    /// TODO
+    /// Puzzle hash of the recipient: the payee of an outgoing transaction, the wallet's own puzzle hash for an incoming one.
     pub to_puzzle_hash: Bytes32,
-    /// TODO
+    /// Amount transferred, fee excluded.
     pub amount: u64,
-    /// TODO
+    /// Fee paid to the farmer, in mojos.
     pub fee_amount: u64,
-    /// TODO
+    /// Whether the transaction is in a block. For the incoming clawback types it instead says whether the clawback coin has been spent (claimed or clawed back); a transaction the network kept refusing is also marked confirmed, at height 0.
     pub confirmed: bool,
-    /// TODO
+    /// How many distinct full node peers have acknowledged the transaction the wallet sent; 0 for one it did not send or that was reorged out.
     pub sent: u32,
-    /// TODO
+    /// The spends of the transaction; null for one the wallet only observed (an incoming payment, a reward).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub spend_bundle: Option<SpendBundle>,
-    /// TODO
+    /// Coins the transaction creates.
     pub additions: Vec<Coin>,
-    /// TODO
+    /// Coins the transaction spends.
     pub removals: Vec<Coin>,
-    /// TODO
+    /// Id of the wallet the transaction belongs to.
     pub wallet_id: u32,
-    /// TODO
-    pub sent_to: Vec<(String, u8, Option<String>)>,
-    /// TODO
+    /// One entry per answer of a full node peer: the peer's node id (hex, without `0x`), what it did with the transaction, and the name of the error it reported (a chia `Err` name such as `INVALID_FEE_LOW_FEE`) or null.
+    pub sent_to: Vec<(String, MempoolInclusionStatusCode, Option<String>)>,
+    /// Id of the trade (offer) the transaction is part of; null when it is not part of one.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub trade_id: Option<Bytes32>,
-    /// TODO
+    /// The kind of transaction.
     pub r#type: TransactionType,
-    /// TODO
+    /// Id of the transaction: the id of its spend bundle when the wallet made it, otherwise an id the wallet assigned (the clawback coin's id for an incoming clawback, a random one for an incoming payment).
     pub name: Bytes32,
-    /// TODO
+    /// Memos of the coins the transaction creates, keyed by coin id; empty when the wallet has no spend bundle to read them from.
     pub memos: BTreeMap<Bytes32, Vec<Bytes>>,
-    /// TODO
+    /// The time locks the wallet put on the transaction; every bound null when it has none.
     pub valid_times: ConditionValidTimes,
-    /// TODO
-    pub to_address: String,
+    /// `to_puzzle_hash` as an address of the wallet's network.
+    pub to_address: Address,
 }
 
 impl TransactionRecord {
@@ -307,13 +399,13 @@ impl TransactionRecord {
         additions: Vec<Coin>,
         removals: Vec<Coin>,
         wallet_id: u32,
-        sent_to: Vec<(String, u8, Option<String>)>,
+        sent_to: Vec<(String, MempoolInclusionStatusCode, Option<String>)>,
         trade_id: Option<Bytes32>,
         r#type: TransactionType,
         name: Bytes32,
         memos: BTreeMap<Bytes32, Vec<Bytes>>,
         valid_times: ConditionValidTimes,
-        to_address: String,
+        to_address: Address,
     ) -> Self {
         Self {
             confirmed_at_height,
@@ -338,13 +430,13 @@ impl TransactionRecord {
     }
 }
 
-/// TODO
+/// Whether `create_new_wallet` makes a CAT wallet for a new CAT or for an existing one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WalletCreationMode {
-    /// TODO
+    /// Issue a new CAT (only accepted together with `test: true`).
     New,
-    /// TODO
+    /// Track a CAT that already exists, named by its asset id.
     Existing,
     /// A value this version does not know, kept as sent (a strict decode refuses it).
     Other(String),
@@ -405,32 +497,40 @@ impl<'de> serde::Deserialize<'de> for WalletCreationMode {
     }
 }
 
-/// TODO
+/// A condition to add to the transaction an endpoint builds, in the JSON form of the wallet's
+/// condition drivers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtraCondition {
-    /// TODO
+    /// The condition's opcode, e.g. 51 for `CREATE_COIN`, 52 for `RESERVE_FEE`, 1 for `REMARK`.
     pub opcode: u16,
-    /// TODO
+    /// The condition's arguments. For an opcode the wallet knows, an object whose keys are
+    /// that condition's fields, e.g. `{"puzzle_hash": "0x…", "amount": 1, "memos": ["0x…"]}`
+    /// for `CREATE_COIN` or `{"amount": 10}` for `RESERVE_FEE`. For an opcode it does not know,
+    /// or when the object does not fit the opcode, a list of the serialized CLVM arguments as
+    /// hex strings. The wallet refuses relative time locks (opcodes 80, 82, 84, 86).
     ///
-    /// Any JSON: TODO
-    pub args: BTreeMap<String, serde_json::Value>,
+    /// Any JSON: The shape depends on the opcode: each of the wallet's condition drivers reads its own set
+    /// of keys (hex strings, integers, lists, nested objects), and any opcode can also be given
+    /// as a list of raw CLVM arguments. No single record describes them.
+    pub args: serde_json::Value,
 }
 
 impl ExtraCondition {
     /// A `ExtraCondition` from its required fields.
-    pub fn new(opcode: u16, args: BTreeMap<String, serde_json::Value>) -> Self {
+    pub fn new(opcode: u16, args: serde_json::Value) -> Self {
         Self { opcode, args }
     }
 }
 
-/// TODO
+/// A transaction the wallet built, in the form it hands to a signer (CHIP-0028): its spends and
+/// the instructions for signing them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnsignedTransaction {
-    /// TODO
+    /// The spends of the transaction.
     pub transaction_info: TransactionInfo,
-    /// TODO
+    /// Which keys must sign which messages.
     pub signing_instructions: SigningInstructions,
 }
 
@@ -438,39 +538,39 @@ pub struct UnsignedTransaction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WalletType {
-    /// `0`: TODO
+    /// `0`: The standard XCH wallet (always id 1).
     StandardWallet,
-    /// `2`: TODO
+    /// `2`: Reserved for atomic swaps; no wallet of this kind is created.
     AtomicSwap,
-    /// `3`: TODO
+    /// `3`: Reserved for authorized payees; no wallet of this kind is created.
     AuthorizedPayee,
-    /// `4`: TODO
+    /// `4`: Reserved for multi-signature wallets; no wallet of this kind is created.
     MultiSig,
-    /// `5`: TODO
+    /// `5`: Reserved for custody wallets; no wallet of this kind is created.
     Custody,
-    /// `6`: TODO
+    /// `6`: A CAT (Chia asset token) wallet.
     Cat,
-    /// `7`: TODO
+    /// `7`: Reserved for recoverable wallets; no wallet of this kind is created.
     Recoverable,
-    /// `8`: TODO
+    /// `8`: A DID (decentralized identity) wallet.
     DecentralizedId,
-    /// `9`: TODO
+    /// `9`: A plot NFT (pooling singleton) of the original kind.
     PoolingWallet,
-    /// `10`: TODO
+    /// `10`: An NFT wallet.
     Nft,
-    /// `11`: TODO
+    /// `11`: The wallet of the data layer's store singletons.
     DataLayer,
-    /// `12`: TODO
+    /// `12`: The wallet that tracks data layer offers.
     DataLayerOffer,
-    /// `13`: TODO
+    /// `13`: A verifiable credential wallet.
     Vc,
-    /// `57`: TODO
+    /// `57`: A credential-restricted CAT wallet.
     Crcat,
-    /// `132`: TODO
+    /// `132`: A revocable CAT wallet.
     Rcat,
-    /// `205`: TODO
+    /// `205`: The remote wallet, which follows coins registered over RPC.
     Remote,
-    /// `209`: TODO
+    /// `209`: A plot NFT of the second version.
     Plotnft2,
     /// A number this version does not know, kept as sent (a strict decode refuses it).
     Other(u8),
@@ -567,25 +667,25 @@ impl<'de> serde::Deserialize<'de> for WalletType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TransactionType {
-    /// `0`: TODO
+    /// `0`: A payment received.
     IncomingTx,
-    /// `1`: TODO
+    /// `1`: A payment the wallet sent.
     OutgoingTx,
-    /// `2`: TODO
+    /// `2`: A pool reward of a farmed block.
     CoinbaseReward,
-    /// `3`: TODO
+    /// `3`: A farmer reward of a farmed block, with the block's fees.
     FeeReward,
-    /// `4`: TODO
+    /// `4`: What the wallet received in a trade.
     IncomingTrade,
-    /// `5`: TODO
+    /// `5`: What the wallet gave in a trade.
     OutgoingTrade,
-    /// `6`: TODO
+    /// `6`: A clawback payment to this wallet, claimable once its time lock passes.
     IncomingClawbackReceive,
-    /// `7`: TODO
+    /// `7`: A clawback payment this wallet sent, which it can claw back until the recipient claims it.
     IncomingClawbackSend,
-    /// `8`: TODO
+    /// `8`: The spend of a clawback coin: a claim or a clawback.
     OutgoingClawback,
-    /// `9`: TODO
+    /// `9`: A credential-restricted CAT payment waiting for the wallet to approve it with a credential.
     IncomingCrcatPending,
     /// A number this version does not know, kept as sent (a strict decode refuses it).
     Other(u32),
@@ -664,106 +764,17 @@ impl<'de> serde::Deserialize<'de> for TransactionType {
     }
 }
 
-/// Where a trade (an offer) stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TradeStatus {
-    /// `0`: TODO
-    PendingAccept,
-    /// `1`: TODO
-    PendingConfirm,
-    /// `2`: TODO
-    PendingCancel,
-    /// `3`: TODO
-    Cancelled,
-    /// `4`: TODO
-    Confirmed,
-    /// `5`: TODO
-    Failed,
-    /// `6`: TODO
-    Expired,
-    /// A number this version does not know, kept as sent (a strict decode refuses it).
-    Other(u32),
-}
-
-impl TradeStatus {
-    /// The number as the node writes it.
-    pub fn value(self) -> u32 {
-        match self {
-            Self::PendingAccept => 0,
-            Self::PendingConfirm => 1,
-            Self::PendingCancel => 2,
-            Self::Cancelled => 3,
-            Self::Confirmed => 4,
-            Self::Failed => 5,
-            Self::Expired => 6,
-            Self::Other(value) => value,
-        }
-    }
-
-    /// The variant of a number as the node writes it; a number this version does not
-    /// know becomes `Other`.
-    pub fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::PendingAccept,
-            1 => Self::PendingConfirm,
-            2 => Self::PendingCancel,
-            3 => Self::Cancelled,
-            4 => Self::Confirmed,
-            5 => Self::Failed,
-            6 => Self::Expired,
-            other => Self::Other(other),
-        }
-    }
-}
-
-impl From<u32> for TradeStatus {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-
-impl From<TradeStatus> for u32 {
-    fn from(value: TradeStatus) -> Self {
-        value.value()
-    }
-}
-
-impl serde::Serialize for TradeStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&self.value(), serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TradeStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <u32 as serde::Deserialize>::deserialize(deserializer)?;
-        match Self::from_value(value) {
-            Self::Other(value) if chia_rpc::decode::refuses_unknown_values() => {
-                Err(
-                    serde::de::Error::custom(
-                        format_args!("unknown {} value {value}", "TradeStatus"),
-                    ),
-                )
-            }
-            known => Ok(known),
-        }
-    }
-}
-
 /// The kind of a coin the wallet tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CoinType {
-    /// `0`: TODO
+    /// `0`: An ordinary coin of the wallet.
     Normal,
-    /// `1`: TODO
+    /// `1`: A coin locked by the clawback puzzle, waiting to be claimed or clawed back.
     Clawback,
-    /// `2`: TODO
+    /// `2`: A credential-restricted CAT coin sent to the wallet, not yet approved.
     CrcatPending,
-    /// `3`: TODO
+    /// `3`: A credential-restricted CAT coin the wallet holds.
     Crcat,
     /// A number this version does not know, kept as sent (a strict decode refuses it).
     Other(u16),
@@ -834,9 +845,9 @@ impl<'de> serde::Deserialize<'de> for CoinType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FilterMode {
-    /// `1`: TODO
+    /// `1`: Keep only the listed values.
     Include,
-    /// `2`: TODO
+    /// `2`: Keep everything but the listed values.
     Exclude,
     /// A number this version does not know, kept as sent (a strict decode refuses it).
     Other(u8),
@@ -903,13 +914,13 @@ impl<'de> serde::Deserialize<'de> for FilterMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SyncStatus {
-    /// `0`: TODO
+    /// `0`: Synced to the peak of its peers (always so on a simulator network).
     Synced,
-    /// `1`: TODO
+    /// `1`: At most 10 blocks behind, catching up.
     SlightlyBehind,
-    /// `2`: TODO
+    /// `2`: More than 10 blocks behind.
     LongSync,
-    /// `3`: TODO
+    /// `3`: Connected to no full node, or has no peak yet.
     Disconnected,
     /// A number this version does not know, kept as sent (a strict decode refuses it).
     Other(u8),

@@ -15,12 +15,13 @@ use super::{
     GetWalletsResponse, CreateNewWallet, CreateNewWalletResponse,
 };
 use std::collections::BTreeMap;
-use chia_rpc::Bytes32;
+use chia_rpc::{Address, Bytes32};
 use crate::generated::types::{
     DIDType, ExtraCondition, NewPoolWalletInitialTargetState, WalletCreationMode,
+    WalletType,
 };
 
-/// A `log_in` call being built: TODO
+/// A `log_in` call being built: Makes the wallet run with the key of a fingerprint.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`LogInResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -67,7 +68,7 @@ impl std::future::IntoFuture for LogInCall {
     }
 }
 
-/// A `get_logged_in_fingerprint` call being built: TODO
+/// A `get_logged_in_fingerprint` call being built: Fingerprint of the key the wallet runs with.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetLoggedInFingerprintResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -114,7 +115,7 @@ impl std::future::IntoFuture for GetLoggedInFingerprintCall {
     }
 }
 
-/// A `get_public_keys` call being built: TODO
+/// A `get_public_keys` call being built: Fingerprints of every key in the keychain.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetPublicKeysResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -161,7 +162,7 @@ impl std::future::IntoFuture for GetPublicKeysCall {
     }
 }
 
-/// A `get_private_key` call being built: TODO
+/// A `get_private_key` call being built: The secret key and mnemonic of a key in the keychain, with its public keys.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetPrivateKeyResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -208,7 +209,7 @@ impl std::future::IntoFuture for GetPrivateKeyCall {
     }
 }
 
-/// A `generate_mnemonic` call being built: TODO
+/// A `generate_mnemonic` call being built: A new random 24-word mnemonic.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GenerateMnemonicResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -255,7 +256,7 @@ impl std::future::IntoFuture for GenerateMnemonicCall {
     }
 }
 
-/// A `add_key` call being built: TODO
+/// A `add_key` call being built: Adds a key to the keychain from its mnemonic and logs in with it.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`AddKeyResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -263,7 +264,7 @@ impl std::future::IntoFuture for GenerateMnemonicCall {
 pub struct AddKeyCall(chia_rpc::Call<AddKey>);
 
 impl AddKeyCall {
-    /// Sets `label`: TODO
+    /// Sets `label`: Label to give the key in the keychain; left out, none.
     pub fn label(mut self, label: String) -> Self {
         self.0.request_mut().label = Some(label);
         self
@@ -308,7 +309,7 @@ impl std::future::IntoFuture for AddKeyCall {
     }
 }
 
-/// A `delete_key` call being built: TODO
+/// A `delete_key` call being built: Removes a key from the keychain and deletes its wallet database.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DeleteKeyResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -355,7 +356,7 @@ impl std::future::IntoFuture for DeleteKeyCall {
     }
 }
 
-/// A `check_delete_key` call being built: TODO
+/// A `check_delete_key` call being built: Tells whether a key receives farming rewards or holds funds, before deleting it.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CheckDeleteKeyResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -363,7 +364,7 @@ impl std::future::IntoFuture for DeleteKeyCall {
 pub struct CheckDeleteKeyCall(chia_rpc::Call<CheckDeleteKey>);
 
 impl CheckDeleteKeyCall {
-    /// Sets `max_ph_to_search`: TODO
+    /// Sets `max_ph_to_search`: How many derivation indexes (hardened and unhardened each) to search for the reward addresses; left out, 100.
     pub fn max_ph_to_search(mut self, max_ph_to_search: u16) -> Self {
         self.0.request_mut().max_ph_to_search = Some(max_ph_to_search);
         self
@@ -408,7 +409,7 @@ impl std::future::IntoFuture for CheckDeleteKeyCall {
     }
 }
 
-/// A `delete_all_keys` call being built: TODO
+/// A `delete_all_keys` call being built: Removes every key from the keychain and deletes all their wallet databases.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DeleteAllKeysResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -455,7 +456,7 @@ impl std::future::IntoFuture for DeleteAllKeysCall {
     }
 }
 
-/// A `set_wallet_resync_on_startup` call being built: TODO
+/// A `set_wallet_resync_on_startup` call being built: Makes the logged-in key's wallet resync from scratch the next time it starts.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SetWalletResyncOnStartupResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -463,7 +464,7 @@ impl std::future::IntoFuture for DeleteAllKeysCall {
 pub struct SetWalletResyncOnStartupCall(chia_rpc::Call<SetWalletResyncOnStartup>);
 
 impl SetWalletResyncOnStartupCall {
-    /// Sets `enable`: TODO
+    /// Sets `enable`: True (the default when left out) to schedule the resync; false to cancel one scheduled for this key.
     pub fn enable(mut self, enable: bool) -> Self {
         self.0.request_mut().enable = Some(enable);
         self
@@ -508,7 +509,7 @@ impl std::future::IntoFuture for SetWalletResyncOnStartupCall {
     }
 }
 
-/// A `get_sync_status` call being built: TODO
+/// A `get_sync_status` call being built: Whether the wallet is synced or syncing.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetSyncStatusResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -555,7 +556,7 @@ impl std::future::IntoFuture for GetSyncStatusCall {
     }
 }
 
-/// A `get_full_node_peer_count` call being built: TODO
+/// A `get_full_node_peer_count` call being built: Number of full nodes the wallet is connected to.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetFullNodePeerCountResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -602,7 +603,7 @@ impl std::future::IntoFuture for GetFullNodePeerCountCall {
     }
 }
 
-/// A `get_height_info` call being built: TODO
+/// A `get_height_info` call being built: The block height the wallet is synced to.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetHeightInfoResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -610,7 +611,7 @@ impl std::future::IntoFuture for GetFullNodePeerCountCall {
 pub struct GetHeightInfoCall(chia_rpc::Call<GetHeightInfo>);
 
 impl GetHeightInfoCall {
-    /// Sets `use_peak_height`: TODO
+    /// Sets `use_peak_height`: Report the height of the wallet's peak, known even while syncing, instead of the height it has finished syncing to (default false).
     pub fn use_peak_height(mut self, use_peak_height: bool) -> Self {
         self.0.request_mut().use_peak_height = Some(use_peak_height);
         self
@@ -655,7 +656,7 @@ impl std::future::IntoFuture for GetHeightInfoCall {
     }
 }
 
-/// A `push_tx` call being built: TODO
+/// A `push_tx` call being built: Sends a spend bundle to the wallet's full node peers.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`PushTxResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -702,7 +703,7 @@ impl std::future::IntoFuture for PushTxCall {
     }
 }
 
-/// A `push_transactions` call being built: TODO
+/// A `push_transactions` call being built: Stores transactions built earlier in the wallet and sends them to the network.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`PushTransactionsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -710,91 +711,103 @@ impl std::future::IntoFuture for PushTxCall {
 pub struct PushTransactionsCall(chia_rpc::Call<PushTransactions>);
 
 impl PushTransactionsCall {
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -839,7 +852,7 @@ impl std::future::IntoFuture for PushTransactionsCall {
     }
 }
 
-/// A `get_timestamp_for_height` call being built: TODO
+/// A `get_timestamp_for_height` call being built: Timestamp of the block at a height, asked of the full node peers.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetTimestampForHeightResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -886,7 +899,7 @@ impl std::future::IntoFuture for GetTimestampForHeightCall {
     }
 }
 
-/// A `get_fee_estimate` call being built: TODO
+/// A `get_fee_estimate` call being built: The fee rate a full node peer estimates for inclusion right away.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetFeeEstimateResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -933,7 +946,7 @@ impl std::future::IntoFuture for GetFeeEstimateCall {
     }
 }
 
-/// A `set_auto_claim` call being built: TODO
+/// A `set_auto_claim` call being built: Sets whether and how the wallet claims clawback payments sent to it.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SetAutoClaimResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -941,25 +954,25 @@ impl std::future::IntoFuture for GetFeeEstimateCall {
 pub struct SetAutoClaimCall(chia_rpc::Call<SetAutoClaim>);
 
 impl SetAutoClaimCall {
-    /// Sets `enabled`: TODO
+    /// Sets `enabled`: Whether to claim automatically; left out, false.
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.0.request_mut().enabled = Some(enabled);
         self
     }
 
-    /// Sets `tx_fee`: TODO
+    /// Sets `tx_fee`: Fee in mojos of each claim transaction; left out, 0.
     pub fn tx_fee(mut self, tx_fee: u64) -> Self {
         self.0.request_mut().tx_fee = Some(tx_fee);
         self
     }
 
-    /// Sets `min_amount`: TODO
+    /// Sets `min_amount`: Claim only coins of at least this many mojos; left out, 0.
     pub fn min_amount(mut self, min_amount: u64) -> Self {
         self.0.request_mut().min_amount = Some(min_amount);
         self
     }
 
-    /// Sets `batch_size`: TODO
+    /// Sets `batch_size`: Most coins claimed by one transaction; left out (or 0), 50.
     pub fn batch_size(mut self, batch_size: u16) -> Self {
         self.0.request_mut().batch_size = Some(batch_size);
         self
@@ -1004,7 +1017,7 @@ impl std::future::IntoFuture for SetAutoClaimCall {
     }
 }
 
-/// A `get_auto_claim` call being built: TODO
+/// A `get_auto_claim` call being built: The wallet's settings for claiming clawback payments automatically.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetAutoClaimResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1051,7 +1064,7 @@ impl std::future::IntoFuture for GetAutoClaimCall {
     }
 }
 
-/// A `get_wallets` call being built: TODO
+/// A `get_wallets` call being built: The wallets of the logged-in key.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetWalletsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1059,13 +1072,13 @@ impl std::future::IntoFuture for GetAutoClaimCall {
 pub struct GetWalletsCall(chia_rpc::Call<GetWallets>);
 
 impl GetWalletsCall {
-    /// Sets `type`: TODO
-    pub fn r#type(mut self, r#type: u16) -> Self {
+    /// Sets `type`: Only wallets of this kind; left out, all.
+    pub fn r#type(mut self, r#type: WalletType) -> Self {
         self.0.request_mut().r#type = Some(r#type);
         self
     }
 
-    /// Sets `include_data`: TODO
+    /// Sets `include_data`: Fill in each wallet's `data` (and the CR-CAT fields); default true.
     pub fn include_data(mut self, include_data: bool) -> Self {
         self.0.request_mut().include_data = Some(include_data);
         self
@@ -1110,7 +1123,7 @@ impl std::future::IntoFuture for GetWalletsCall {
     }
 }
 
-/// A `create_new_wallet` call being built: TODO
+/// A `create_new_wallet` call being built: Creates a CAT, DID, NFT, plot NFT (pool) or remote wallet for the logged-in key.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CreateNewWalletResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1118,73 +1131,73 @@ impl std::future::IntoFuture for GetWalletsCall {
 pub struct CreateNewWalletCall(chia_rpc::Call<CreateNewWallet>);
 
 impl CreateNewWalletCall {
-    /// Sets `mode`: TODO
+    /// Sets `mode`: CAT wallets (required): mint a new CAT or track an existing one.
     pub fn mode(mut self, mode: WalletCreationMode) -> Self {
         self.0.request_mut().mode = Some(mode);
         self
     }
 
-    /// Sets `amount`: TODO
+    /// Sets `amount`: CAT `new`: mojos of CAT to mint.
     pub fn amount(mut self, amount: u64) -> Self {
         self.0.request_mut().amount = Some(amount);
         self
     }
 
-    /// Sets `name`: TODO
+    /// Sets `name`: Name of a CAT, NFT or remote wallet.
     pub fn name(mut self, name: String) -> Self {
         self.0.request_mut().name = Some(name);
         self
     }
 
-    /// Sets `test`: TODO
+    /// Sets `test`: Must be true for CAT `new`, the test-only mint; refused elsewhere.
     pub fn test(mut self, test: bool) -> Self {
         self.0.request_mut().test = Some(test);
         self
     }
 
-    /// Sets `asset_id`: TODO
+    /// Sets `asset_id`: CAT `existing` (required): asset id (TAIL hash) of the CAT to track.
     pub fn asset_id(mut self, asset_id: Bytes32) -> Self {
         self.0.request_mut().asset_id = Some(asset_id);
         self
     }
 
-    /// Sets `did_type`: TODO
+    /// Sets `did_type`: DID wallets (required): create a new DID or import one.
     pub fn did_type(mut self, did_type: DIDType) -> Self {
         self.0.request_mut().did_type = Some(did_type);
         self
     }
 
-    /// Sets `backup_dids`: TODO
+    /// Sets `backup_dids`: Former DID recovery list; no longer supported, so only an empty list is accepted.
     pub fn backup_dids(mut self, backup_dids: Vec<String>) -> Self {
         self.0.request_mut().backup_dids = Some(backup_dids);
         self
     }
 
-    /// Sets `metadata`: TODO
+    /// Sets `metadata`: DID `new`: metadata of the DID as key/value strings; left out, empty.
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
         self.0.request_mut().metadata = Some(metadata);
         self
     }
 
-    /// Sets `wallet_name`: TODO
+    /// Sets `wallet_name`: DID `new`: name of the DID wallet (left out, generated); the NFT wallet made with it is named after it plus ` NFT Wallet`.
     pub fn wallet_name(mut self, wallet_name: String) -> Self {
         self.0.request_mut().wallet_name = Some(wallet_name);
         self
     }
 
-    /// Sets `backup_data`: TODO
+    /// Sets `backup_data`: DID `recovery` (required): the DID's backup string, as `did_create_backup_file` returns it.
     pub fn backup_data(mut self, backup_data: String) -> Self {
         self.0.request_mut().backup_data = Some(backup_data);
         self
     }
 
-    /// Sets `did_id`: TODO
-    pub fn did_id(mut self, did_id: String) -> Self {
+    /// Sets `did_id`: NFT wallets: the DID (`did:chia:1…`) the NFT wallet belongs to; left out, a wallet for NFTs without DID.
+    pub fn did_id(mut self, did_id: Address) -> Self {
         self.0.request_mut().did_id = Some(did_id);
         self
     }
 
-    /// Sets `initial_target_state`: TODO
+    /// Sets `initial_target_state`: Pool wallets (required): where the new plot NFT farms to.
     pub fn initial_target_state(
         mut self,
         initial_target_state: NewPoolWalletInitialTargetState,
@@ -1193,109 +1206,121 @@ impl CreateNewWalletCall {
         self
     }
 
-    /// Sets `p2_singleton_delayed_ph`: TODO
+    /// Sets `p2_singleton_delayed_ph`: Pool wallets, version 1: puzzle hash that rewards left at the plot NFT's reward address may be sent to after `p2_singleton_delay_time`; left out, a new address of this wallet.
     pub fn p2_singleton_delayed_ph(mut self, p2_singleton_delayed_ph: Bytes32) -> Self {
         self.0.request_mut().p2_singleton_delayed_ph = Some(p2_singleton_delayed_ph);
         self
     }
 
-    /// Sets `p2_singleton_delay_time`: TODO
+    /// Sets `p2_singleton_delay_time`: Pool wallets, version 1: seconds before `p2_singleton_delayed_ph` may take the rewards; left out, 604800 (one week).
     pub fn p2_singleton_delay_time(mut self, p2_singleton_delay_time: u64) -> Self {
         self.0.request_mut().p2_singleton_delay_time = Some(p2_singleton_delay_time);
         self
     }
 
-    /// Sets `plotnft_version`: TODO
+    /// Sets `plotnft_version`: Pool wallets: 1 for the original plot NFT, 2 for the version 2 plot NFT; left out, 1.
     pub fn plotnft_version(mut self, plotnft_version: u8) -> Self {
         self.0.request_mut().plotnft_version = Some(plotnft_version);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self

@@ -7,10 +7,10 @@ use super::{
     CatSpendResponse, CatGetAssetId, CatGetAssetIdResponse, GetCatList,
     GetCatListResponse, CrcatApprovePending, CrcatApprovePendingResponse,
 };
-use chia_rpc::{Bytes, Bytes32};
-use crate::generated::types::{Addition, ExtraCondition};
+use chia_rpc::{Address, Bytes, Bytes32};
+use crate::generated::types::{Addition, Coin, ExtraCondition};
 
-/// A `cat_set_name` call being built: TODO
+/// A `cat_set_name` call being built: Renames a CAT wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CatSetNameResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -57,7 +57,7 @@ impl std::future::IntoFuture for CatSetNameCall {
     }
 }
 
-/// A `cat_asset_id_to_name` call being built: TODO
+/// A `cat_asset_id_to_name` call being built: The wallet and name that go with an asset id.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CatAssetIdToNameResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -104,7 +104,7 @@ impl std::future::IntoFuture for CatAssetIdToNameCall {
     }
 }
 
-/// A `cat_get_name` call being built: TODO
+/// A `cat_get_name` call being built: The name of a CAT wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CatGetNameResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -151,7 +151,7 @@ impl std::future::IntoFuture for CatGetNameCall {
     }
 }
 
-/// A `get_stray_cats` call being built: TODO
+/// A `get_stray_cats` call being built: CATs the wallet received but has not made wallets for.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetStrayCatsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -198,7 +198,7 @@ impl std::future::IntoFuture for GetStrayCatsCall {
     }
 }
 
-/// A `cat_spend` call being built: TODO
+/// A `cat_spend` call being built: Sends CATs from a CAT wallet to one or more addresses.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CatSpendResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -206,139 +206,151 @@ impl std::future::IntoFuture for GetStrayCatsCall {
 pub struct CatSpendCall(chia_rpc::Call<CatSpend>);
 
 impl CatSpendCall {
-    /// Sets `additions`: TODO
+    /// Sets `additions`: The outputs: amount in CAT mojos, inner puzzle hash of the recipient and memos of each.
     pub fn additions(mut self, additions: Vec<Addition>) -> Self {
         self.0.request_mut().additions = Some(additions);
         self
     }
 
-    /// Sets `amount`: TODO
+    /// Sets `amount`: Amount to send, in CAT mojos (1 CAT = 1000 mojos).
     pub fn amount(mut self, amount: u64) -> Self {
         self.0.request_mut().amount = Some(amount);
         self
     }
 
-    /// Sets `inner_address`: TODO
-    pub fn inner_address(mut self, inner_address: String) -> Self {
+    /// Sets `inner_address`: Address of the recipient (the inner puzzle hash the CAT is sent to).
+    pub fn inner_address(mut self, inner_address: Address) -> Self {
         self.0.request_mut().inner_address = Some(inner_address);
         self
     }
 
-    /// Sets `memos`: TODO
+    /// Sets `memos`: Memos of the output made from `amount` and `inner_address`, as text (sent as their UTF-8 bytes).
     pub fn memos(mut self, memos: Vec<String>) -> Self {
         self.0.request_mut().memos = Some(memos);
         self
     }
 
-    /// Sets `coins`: TODO
-    pub fn coins(mut self, coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `coins`: CAT coins of this wallet to spend.
+    pub fn coins(mut self, coins: Vec<Coin>) -> Self {
         self.0.request_mut().coins = Some(coins);
         self
     }
 
-    /// Sets `extra_delta`: TODO
+    /// Sets `extra_delta`: Signed change in CAT supply, in CAT mojos as a decimal string: positive to mint, negative to melt.
     pub fn extra_delta(mut self, extra_delta: String) -> Self {
         self.0.request_mut().extra_delta = Some(extra_delta);
         self
     }
 
-    /// Sets `tail_reveal`: TODO
+    /// Sets `tail_reveal`: The asset's TAIL program, serialized CLVM.
     pub fn tail_reveal(mut self, tail_reveal: Bytes) -> Self {
         self.0.request_mut().tail_reveal = Some(tail_reveal);
         self
     }
 
-    /// Sets `tail_solution`: TODO
+    /// Sets `tail_solution`: Solution to the TAIL program, serialized CLVM.
     pub fn tail_solution(mut self, tail_solution: Bytes) -> Self {
         self.0.request_mut().tail_solution = Some(tail_solution);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -383,7 +395,7 @@ impl std::future::IntoFuture for CatSpendCall {
     }
 }
 
-/// A `cat_get_asset_id` call being built: TODO
+/// A `cat_get_asset_id` call being built: The asset id (TAIL hash) of a CAT wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CatGetAssetIdResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -430,7 +442,7 @@ impl std::future::IntoFuture for CatGetAssetIdCall {
     }
 }
 
-/// A `get_cat_list` call being built: TODO
+/// A `get_cat_list` call being built: The wallet's built-in list of well-known CATs.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetCatListResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -477,7 +489,7 @@ impl std::future::IntoFuture for GetCatListCall {
     }
 }
 
-/// A `crcat_approve_pending` call being built: TODO
+/// A `crcat_approve_pending` call being built: Moves received CR-CATs that wait for approval into a CR-CAT wallet's spendable balance.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CrcatApprovePendingResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -485,91 +497,103 @@ impl std::future::IntoFuture for GetCatListCall {
 pub struct CrcatApprovePendingCall(chia_rpc::Call<CrcatApprovePending>);
 
 impl CrcatApprovePendingCall {
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self

@@ -61,11 +61,11 @@ use super::{
     VcGetProofsForRootCall, VcRevoke, VcRevokeCall,
 };
 use std::collections::BTreeMap;
-use chia_rpc::{Bytes, Bytes32, G1Element, G2Element};
+use chia_rpc::{Address, Bytes, Bytes32, G1Element, G2Element};
 use crate::generated::types::{
-    Addition, CreateNewWalletType, DLUpdateMultipleUpdates, NFTCoin, NFTMintMetadata,
-    SignedTransaction, SigningInstructions, SigningResponse, Spend, StoreProofsHashes,
-    TransactionRecord,
+    Addition, CreateNewWalletType, NFTCoin, NFTMintMetadata, NFTUriKey,
+    SignedTransaction, SigningInstructions, SigningResponse, Spend, SpendBundle,
+    StoreProofsHashes, TransactionRecord,
 };
 
 /// The wallet endpoints ([the module](super)): a method per endpoint, taking its required fields and returning its call builder; set optional fields and per-call options on the builder, then `.await` it.
@@ -99,7 +99,12 @@ impl<'a> WalletRpc<'a> {
         self.base.service()
     }
 
-    /// `log_in`: TODO
+    /// `log_in`: Makes the wallet run with the key of a fingerprint.
+    ///
+    /// Stops the wallet of the key now logged in and starts it with the given key and that key's
+    /// own database; the wallet then syncs from where that database left off. Nothing happens
+    /// when the key is already logged in. Fails with \`fingerprint … not found in keychain or
+    /// keychain is empty\` when the wallet cannot start with that key.
     ///
     /// Access: changes the state of the service.
     ///
@@ -110,7 +115,7 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_logged_in_fingerprint`: TODO
+    /// `get_logged_in_fingerprint`: Fingerprint of the key the wallet runs with.
     ///
     /// Access: reads state only.
     ///
@@ -125,7 +130,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_public_keys`: TODO
+    /// `get_public_keys`: Fingerprints of every key in the keychain.
+    ///
+    /// Reports a locked keyring in `keyring_is_locked` rather than failing; other keychain errors
+    /// fail with `Error while getting keys. If the issue persists, restart all services.` and the
+    /// original error.
     ///
     /// Access: reads state only.
     ///
@@ -136,9 +145,15 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_private_key`: TODO
+    /// `get_private_key`: The secret key and mnemonic of a key in the keychain, with its public keys.
+    ///
+    /// The reply carries the master secret key and the mnemonic: whoever reads it controls the
+    /// key's funds. Fails with `Could not get a private key for fingerprint …` when the keychain
+    /// holds no secret key of that fingerprint (also for keys added as public keys only).
     ///
     /// Access: reads state only.
+    ///
+    /// The reply carries secrets: its body never appears in errors; keep it out of logs.
     ///
     /// Request: [`GetPrivateKey`]; the builder: [`GetPrivateKeyCall`].
     pub fn get_private_key(self, fingerprint: u32) -> GetPrivateKeyCall {
@@ -151,9 +166,14 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `generate_mnemonic`: TODO
+    /// `generate_mnemonic`: A new random 24-word mnemonic.
+    ///
+    /// Nothing is stored; pass the words to `add_key` to add the key they make. The reply is a
+    /// secret.
     ///
     /// Access: reads state only.
+    ///
+    /// The reply carries secrets: its body never appears in errors; keep it out of logs.
     ///
     /// Request: [`GenerateMnemonic`]; the builder: [`GenerateMnemonicCall`].
     pub fn generate_mnemonic(self) -> GenerateMnemonicCall {
@@ -162,7 +182,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `add_key`: TODO
+    /// `add_key`: Adds a key to the keychain from its mnemonic and logs in with it.
+    ///
+    /// The wallet then stops and starts again with the new key, as `log_in` does. Fails when a
+    /// word is not in the BIP-39 word list, when the word count or checksum is wrong, when the key
+    /// is already in the keychain, when the label is invalid or used by another key, and with
+    /// `Failed to start` when the wallet does not start with the new key.
     ///
     /// Access: changes the state of the service.
     ///
@@ -175,7 +200,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `delete_key`: TODO
+    /// `delete_key`: Removes a key from the keychain and deletes its wallet database.
+    ///
+    /// The wallet stops first, so afterwards no key is logged in, even when the deleted key was
+    /// another one; call `log_in` to go on. The key's wallet database on the current network is
+    /// deleted. Succeeds when no key has that fingerprint.
     ///
     /// Access: changes the state of the service.
     ///
@@ -190,9 +219,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `check_delete_key`: TODO
+    /// `check_delete_key`: Tells whether a key receives farming rewards or holds funds, before deleting it.
     ///
-    /// Access: reads state only.
+    /// To read the balances it logs in with that key when another one is logged in, and leaves it
+    /// logged in. A fingerprint without a secret key in the keychain yields false everywhere.
+    ///
+    /// Access: changes the state of the service.
     ///
     /// Optional fields, set on the builder: `max_ph_to_search`.
     ///
@@ -207,7 +239,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `delete_all_keys`: TODO
+    /// `delete_all_keys`: Removes every key from the keychain and deletes all their wallet databases.
+    ///
+    /// The wallet stops first and no key is logged in afterwards. Irreversible without the
+    /// mnemonics.
     ///
     /// Access: changes the state of the service.
     ///
@@ -218,7 +253,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `set_wallet_resync_on_startup`: TODO
+    /// `set_wallet_resync_on_startup`: Makes the logged-in key's wallet resync from scratch the next time it starts.
+    ///
+    /// Records the fingerprint in config.yaml (`wallet.reset_sync_for_fingerprint`). At its next
+    /// start with that key (a restart or `log_in`) the wallet clears its coin and sync data and
+    /// syncs again; transaction, offer and other records are kept. Requires a logged-in key.
     ///
     /// Access: changes the state of the service.
     ///
@@ -235,7 +274,7 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_sync_status`: TODO
+    /// `get_sync_status`: Whether the wallet is synced or syncing.
     ///
     /// Access: reads state only.
     ///
@@ -246,7 +285,7 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_full_node_peer_count`: TODO
+    /// `get_full_node_peer_count`: Number of full nodes the wallet is connected to.
     ///
     /// Access: reads state only.
     ///
@@ -261,7 +300,7 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_height_info`: TODO
+    /// `get_height_info`: The block height the wallet is synced to.
     ///
     /// Access: reads state only.
     ///
@@ -274,26 +313,47 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `push_tx`: TODO
+    /// `push_tx`: Sends a spend bundle to the wallet's full node peers.
     ///
-    /// Access: changes the state of the service.
+    /// The bundle goes to every connected full node as it is: the wallet neither signs nor
+    /// records it, and the reply does not say whether a node accepted it (use the full node's
+    /// `push_tx` for that). Fails with `Wallet is not currently connected to any full node peers`
+    /// when there is none.
+    ///
+    /// Access: creates or pushes a transaction.
     ///
     /// Request: [`PushTx`]; the builder: [`PushTxCall`].
-    pub fn push_tx(self, spend_bundle: serde_json::Value) -> PushTxCall {
+    pub fn push_tx(self, spend_bundle: SpendBundle) -> PushTxCall {
         PushTxCall::from(
             chia_rpc::Call::new(self.client(), self.service(), PushTx::new(spend_bundle)),
         )
     }
 
-    /// `push_transactions`: TODO
+    /// `push_transactions`: Stores transactions built earlier in the wallet and sends them to the network.
+    ///
+    /// For transactions a transaction endpoint returned unpushed (`push: false`), possibly signed
+    /// elsewhere. They are finished like the wallet's own: merged (`merge_spends`), signed
+    /// (`sign`), stored and sent. With a `fee` the wallet adds an XCH fee transaction tied to them
+    /// by an ASSERT_CONCURRENT_SPEND on the first coin they spend; `extra_conditions` and the
+    /// validity times go on that fee spend, and without a fee they fail with \`Cannot add
+    /// conditions to a transaction if no new fee spend is being added`. `push\` is true by default
+    /// here; false fails with `Cannot push transactions if push is False`.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`PushTransactions`]; the builder: [`PushTransactionsCall`].
     pub fn push_transactions(
@@ -309,7 +369,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_timestamp_for_height`: TODO
+    /// `get_timestamp_for_height`: Timestamp of the block at a height, asked of the full node peers.
+    ///
+    /// For a block that is not a transaction block it is the timestamp of the nearest transaction
+    /// block below it. Fails with `Error fetching timestamp from all peers` when no peer answers
+    /// (no peers, or the height is above their peak).
     ///
     /// Access: reads state only.
     ///
@@ -324,7 +388,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_fee_estimate`: TODO
+    /// `get_fee_estimate`: The fee rate a full node peer estimates for inclusion right away.
+    ///
+    /// Asks one connected full node over the peer protocol, with the current time as target.
+    /// Fails with `Wallet is not currently connected to any full node peers` without a peer, and
+    /// with the node's error text when it cannot estimate.
     ///
     /// Access: reads state only.
     ///
@@ -335,7 +403,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `set_auto_claim`: TODO
+    /// `set_auto_claim`: Sets whether and how the wallet claims clawback payments sent to it.
+    ///
+    /// The settings replace the previous ones as a whole: a field left out takes its default, not
+    /// its current value. They are saved in config.yaml (`wallet.auto_claim`). When enabled, at
+    /// each new peak the wallet claims the clawback coins sent to it whose clawback period has
+    /// passed, in batches.
     ///
     /// Access: changes the state of the service.
     ///
@@ -348,7 +421,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_auto_claim`: TODO
+    /// `get_auto_claim`: The wallet's settings for claiming clawback payments automatically.
+    ///
+    /// Never set, they are the defaults of `set_auto_claim` (off, fee 0, minimum 0, batches of 50).
     ///
     /// Access: reads state only.
     ///
@@ -359,7 +434,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_wallets`: TODO
+    /// `get_wallets`: The wallets of the logged-in key.
+    ///
+    /// Fails when `type` is not a known wallet type number.
     ///
     /// Access: reads state only.
     ///
@@ -372,15 +449,41 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `create_new_wallet`: TODO
+    /// `create_new_wallet`: Creates a CAT, DID, NFT, plot NFT (pool) or remote wallet for the logged-in key.
+    ///
+    /// What it does depends on `wallet_type`; a field that does not belong to it is refused.
+    ///
+    /// - `cat_wallet`, `mode: existing`: tracks the CAT of `asset_id` (returns the wallet that
+    ///   already does, if any). `mode: new` only exists for tests: with `test: true` it mints
+    ///   `amount` mojos of a new CAT with a genesis-by-coin-id TAIL; otherwise it fails and points
+    ///   to the CAT admin tool. Minting must be pushed.
+    /// - `did_wallet`, `did_type: new`: creates a DID holding `amount` mojos (odd, else it fails
+    ///   with `DID amount must be odd number`) and an NFT wallet for it. `did_type: recovery`:
+    ///   imports an existing DID from `backup_data`.
+    /// - `nft_wallet`: an NFT wallet, bound to the DID `did_id` when given; returns an existing
+    ///   NFT wallet with the same DID (or the same absence of one) instead of creating another.
+    /// - `pool_wallet` (`mode` new or left out): launches a plot NFT in `initial_target_state`,
+    ///   of version `plotnft_version`; the wallet itself only appears once the launch is
+    ///   confirmed, so no `wallet_id` is returned.
+    /// - `remote_wallet`: a wallet tracking coins registered through the RPC; a key can have only
+    ///   one (`Only one RemoteWallet instance is supported`).
+    ///
+    /// The sync check of `TxOptions` applies to every kind. Only CAT wallets (both modes), new
+    /// DIDs and pool wallets are transactions: just their replies carry `transactions` and
+    /// `unsigned_transactions`. Every reply carries `type` and `sync_status`.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `mode`, `amount`, `name`, `test`, `asset_id`, `did_type`, `backup_dids`, `metadata`, `wallet_name`, `backup_data`, `did_id`, `initial_target_state`, `p2_singleton_delayed_ph`, `p2_singleton_delay_time`, `plotnft_version`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// Optional fields, set on the builder: `mode`, `amount`, `name`, `test`, `asset_id`, `did_type`, `backup_dids`, `metadata`, `wallet_name`, `backup_data`, `did_id`, `initial_target_state`, `p2_singleton_delayed_ph`, `p2_singleton_delay_time`, `plotnft_version`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CreateNewWallet`]; the builder: [`CreateNewWalletCall`].
     pub fn create_new_wallet(
@@ -396,7 +499,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `cat_set_name`: TODO
+    /// `cat_set_name`: Renames a CAT wallet.
+    ///
+    /// The name is stored in the wallet's database. Fails when the wallet does not exist or is not
+    /// a CAT wallet (CR-CAT and revocable CAT wallets count as CAT wallets).
     ///
     /// Access: changes the state of the service.
     ///
@@ -411,7 +517,13 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `cat_asset_id_to_name`: TODO
+    /// `cat_asset_id_to_name`: The wallet and name that go with an asset id.
+    ///
+    /// Looks for a wallet of this key that tracks the asset: a CAT wallet with that TAIL hash, but
+    /// also a DataLayer wallet holding a store with that launcher id or an NFT wallet holding an
+    /// NFT with that launcher id, whose wallet id and name are then returned. When no wallet
+    /// matches, the name comes from the wallet's built-in list of well-known CATs (see
+    /// `get_cat_list`), or is null.
     ///
     /// Access: reads state only.
     ///
@@ -426,7 +538,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `cat_get_name`: TODO
+    /// `cat_get_name`: The name of a CAT wallet.
+    ///
+    /// Fails when the wallet does not exist or is not a CAT wallet.
     ///
     /// Access: reads state only.
     ///
@@ -441,7 +555,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_stray_cats`: TODO
+    /// `get_stray_cats`: CATs the wallet received but has not made wallets for.
+    ///
+    /// Unless `automatically_add_unknown_cats` is set in the wallet's configuration, coins of a
+    /// CAT that is not on the well-known list and has no wallet yet are not tracked; the wallet
+    /// notes the asset here instead. Adding a wallet for the asset picks its coins up.
     ///
     /// Access: reads state only.
     ///
@@ -452,15 +570,32 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `cat_spend`: TODO
+    /// `cat_spend`: Sends CATs from a CAT wallet to one or more addresses.
+    ///
+    /// Give either `additions` (several outputs) or `amount` with `inner_address` (one output,
+    /// optionally with `memos`), not both. `extra_delta`, `tail_reveal` and `tail_solution` go
+    /// together: they mint or melt CATs by running the asset's TAIL. The transaction is pushed
+    /// by default (`push` defaults to true); `fee` in mojos is paid from the XCH wallet.
+    ///
+    /// Fails when the wallet is not a CAT wallet, when an address is not an XCH address of this
+    /// network, when an amount is above the largest coin amount, when the coins cannot be
+    /// selected, and as every transaction endpoint does when the wallet is not synced.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `additions`, `amount`, `inner_address`, `memos`, `coins`, `extra_delta`, `tail_reveal`, `tail_solution`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `additions`, `amount`, `inner_address`, `memos`, `coins`, `extra_delta`, `tail_reveal`, `tail_solution`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CatSpend`]; the builder: [`CatSpendCall`].
     pub fn cat_spend(self, wallet_id: u32) -> CatSpendCall {
@@ -469,7 +604,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `cat_get_asset_id`: TODO
+    /// `cat_get_asset_id`: The asset id (TAIL hash) of a CAT wallet.
+    ///
+    /// Fails when the wallet does not exist or is not a CAT wallet.
     ///
     /// Access: reads state only.
     ///
@@ -484,7 +621,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_cat_list`: TODO
+    /// `get_cat_list`: The wallet's built-in list of well-known CATs.
+    ///
+    /// A fixed list shipped with the wallet software; it does not depend on the logged-in key. The
+    /// wallet makes a wallet automatically when it receives one of these CATs.
     ///
     /// Access: reads state only.
     ///
@@ -495,15 +635,31 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `crcat_approve_pending`: TODO
+    /// `crcat_approve_pending`: Moves received CR-CATs that wait for approval into a CR-CAT wallet's spendable balance.
+    ///
+    /// Credential-restricted CATs sent to this wallet first arrive as pending; claiming them spends
+    /// them together with a verifiable credential of this wallet that one of the CAT's
+    /// authorized providers issued and that holds the required proofs. The transaction is pushed
+    /// by default (`push` defaults to true); `fee` in mojos is paid from the XCH wallet.
+    ///
+    /// Fails when the wallet is not a CR-CAT wallet, when the pending coins do not add up to
+    /// `min_amount_to_claim`, and when no suitable credential exists.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CrcatApprovePending`]; the builder: [`CrcatApprovePendingCall`].
     pub fn crcat_approve_pending(
@@ -520,7 +676,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_set_wallet_name`: TODO
+    /// `did_set_wallet_name`: Renames a DID wallet.
+    ///
+    /// Only the wallet's local label changes; nothing is written to the chain. Fails when
+    /// `wallet_id` is unknown or is not a DID wallet.
     ///
     /// Access: changes the state of the service.
     ///
@@ -539,7 +698,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_get_wallet_name`: TODO
+    /// `did_get_wallet_name`: The name of a DID wallet.
+    ///
+    /// Fails when `wallet_id` is unknown or is not a DID wallet.
     ///
     /// Access: reads state only.
     ///
@@ -554,15 +715,33 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_update_metadata`: TODO
+    /// `did_update_metadata`: Replaces the metadata of a DID with a spend of its singleton.
+    ///
+    /// The new map replaces the old one as a whole: keys left out are removed, and an absent or
+    /// empty `metadata` clears it. The wallet stores the new metadata locally before it builds the
+    /// spend, so `did_get_metadata` reports it even when the transaction is not pushed or never
+    /// confirms. The bundle spends the DID coin and then the coin that spend creates, so the new
+    /// metadata is revealed on chain at once; `fee` is paid from the standard wallet.
+    ///
+    /// Pushes by default (`push` absent means true). Fails when `wallet_id` is not a DID wallet,
+    /// when the DID has no spendable coin ("DID is not currently spendable") or when a metadata
+    /// value is not a string.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `metadata`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `metadata`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`DidUpdateMetadata`]; the builder: [`DidUpdateMetadataCall`].
     pub fn did_update_metadata(self, wallet_id: u32) -> DidUpdateMetadataCall {
@@ -575,9 +754,13 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_get_pubkey`: TODO
+    /// `did_get_pubkey`: A fresh public key of a DID wallet's derivation path.
     ///
-    /// Access: reads state only.
+    /// Each call takes the next unused derivation index of the wallet and marks it used, so the
+    /// key differs from call to call; it is not the key that currently controls the DID. Fails when
+    /// `wallet_id` is unknown or is not a DID wallet.
+    ///
+    /// Access: changes the state of the service.
     ///
     /// Request: [`DidGetPubkey`]; the builder: [`DidGetPubkeyCall`].
     pub fn did_get_pubkey(self, wallet_id: u32) -> DidGetPubkeyCall {
@@ -590,7 +773,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_get_did`: TODO
+    /// `did_get_did`: The DID of a DID wallet and the id of its current coin.
+    ///
+    /// Fails when `wallet_id` is unknown or is not a DID wallet.
     ///
     /// Access: reads state only.
     ///
@@ -601,7 +786,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_get_metadata`: TODO
+    /// `did_get_metadata`: The metadata of a DID, as the wallet has stored it.
+    ///
+    /// Reads the wallet's local copy, which `did_update_metadata` changes before its spend
+    /// confirms; use `did_get_info` for what the chain holds. Fails when `wallet_id` is unknown or
+    /// is not a DID wallet.
     ///
     /// Access: reads state only.
     ///
@@ -616,7 +805,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_get_current_coin_info`: TODO
+    /// `did_get_current_coin_info`: The DID of a DID wallet and the details of its current coin.
+    ///
+    /// Fails when `wallet_id` is unknown or is not a DID wallet, and with "DID is not currently
+    /// spendable" when the wallet holds no spendable coin of the DID.
     ///
     /// Access: reads state only.
     ///
@@ -631,9 +823,14 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_create_backup_file`: TODO
+    /// `did_create_backup_file`: A text backup of a DID wallet's DID.
     ///
-    /// Access: changes the state of the service.
+    /// Despite the name no file is written; the backup is returned as a string of `:`-separated
+    /// parts: the launcher coin's parent id, puzzle hash and amount, the comma-separated recovery
+    /// DIDs, the serialized inner puzzle, the number of recovery approvals needed and the metadata
+    /// as JSON. It holds no private key. Fails when `wallet_id` is unknown or is not a DID wallet.
+    ///
+    /// Access: reads state only.
     ///
     /// Request: [`DidCreateBackupFile`]; the builder: [`DidCreateBackupFileCall`].
     pub fn did_create_backup_file(self, wallet_id: u32) -> DidCreateBackupFileCall {
@@ -646,21 +843,36 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_transfer_did`: TODO
+    /// `did_transfer_did`: Sends a DID to a new owner.
+    ///
+    /// Spends the DID's singleton to a DID inner puzzle controlled by the puzzle hash of
+    /// `inner_address`, keeping the DID's metadata. `fee` is paid from the standard wallet.
+    /// Pushes by default (`push` absent means true).
+    ///
+    /// Fails when `wallet_id` is not a DID wallet, when the DID has no spendable coin, when the
+    /// address does not decode, and when `with_recovery_info` is false.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `with_recovery_info`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `with_recovery_info`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`DidTransferDid`]; the builder: [`DidTransferDidCall`].
     pub fn did_transfer_did(
         self,
         wallet_id: u32,
-        inner_address: String,
+        inner_address: Address,
     ) -> DidTransferDidCall {
         DidTransferDidCall::from(
             chia_rpc::Call::new(
@@ -671,15 +883,32 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_message_spend`: TODO
+    /// `did_message_spend`: Spends a DID to itself, creating coin and puzzle announcements.
+    ///
+    /// The DID is recreated with its recovery settings and metadata under a new p2 puzzle hash of
+    /// this wallet, and the spend emits one `CREATE_COIN_ANNOUNCEMENT` per entry of
+    /// `coin_announcements` and one `CREATE_PUZZLE_ANNOUNCEMENT` per entry of
+    /// `puzzle_announcements` (plus any `extra_conditions`).
+    ///
+    /// Unlike the other DID transaction endpoints it does **not** push by default (`push` absent
+    /// means false), and it ignores `fee`: no fee transaction is made. Fails when `wallet_id` is not
+    /// a DID wallet or the DID has no spendable coin.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `coin_announcements`, `puzzle_announcements`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `coin_announcements`, `puzzle_announcements`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`DidMessageSpend`]; the builder: [`DidMessageSpendCall`].
     pub fn did_message_spend(self, wallet_id: u32) -> DidMessageSpendCall {
@@ -692,7 +921,15 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_get_info`: TODO
+    /// `did_get_info`: Looks a DID up on chain and describes its latest (or a given) coin.
+    ///
+    /// Asks a connected full node; the DID need not belong to this wallet. With `latest` the wallet
+    /// follows the singleton from the given coin to its unspent coin; the puzzle, solution and hints
+    /// returned are those of the spend that created the coin reported in `latest_coin`.
+    ///
+    /// Fails with "No peer connected" without a full node, "Coin record 0x… not found" for an
+    /// unknown coin, "The coin is not a DID." when the coin's parent spend is not a DID spend
+    /// (as for a launcher id with `latest` false), and when the singleton cannot be followed.
     ///
     /// Access: reads state only.
     ///
@@ -705,7 +942,16 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `did_find_lost_did`: TODO
+    /// `did_find_lost_did`: Recovers a DID of this wallet that the wallet lost track of.
+    ///
+    /// Fetches the DID's latest coin from a connected full node and, when the DID belongs to one of
+    /// this wallet's keys, creates a DID wallet for it (named `DID did:chia:1…`) or repairs the
+    /// existing one and adds the coin. The override fields are tried only when the DID's current
+    /// puzzle cannot be rebuilt from its last spend.
+    ///
+    /// Fails with "No peer connected", "Coin record 0x… not found", "The coin is not a DID.",
+    /// "This DID … does not belong to the connected wallet", and "Cannot recover DID …" when
+    /// the puzzle cannot be matched even with the overrides.
     ///
     /// Access: changes the state of the service.
     ///
@@ -722,15 +968,28 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `create_new_dl`: TODO
+    /// `create_new_dl`: Launches a new data-layer store singleton with an initial root hash.
+    ///
+    /// Creates the key's data-layer wallet first if it has none yet (a key has at most one). The
+    /// launcher coin is 1 mojo, taken with the fee from the standard wallet. The singleton record of
+    /// the new store is saved only when the transaction is pushed (`push` defaults to true here).
+    /// Fails when the standard wallet cannot cover 1 mojo plus the fee.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CreateNewDl`]; the builder: [`CreateNewDlCall`].
     pub fn create_new_dl(self, root: Bytes32) -> CreateNewDlCall {
@@ -739,7 +998,13 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_track_new`: TODO
+    /// `dl_track_new`: Starts following a data-layer store, owned by this key or by anyone else.
+    ///
+    /// Creates the key's data-layer wallet first if it has none yet. Looks the launcher coin up on
+    /// the connected full nodes, records the store's first singleton and follows its later
+    /// updates. Does nothing when the store is already tracked. Fails when no peer knows the coin
+    /// (`… is not a valid coin`), when the coin is not a singleton launcher, or when the launcher
+    /// has not been created or spent yet.
     ///
     /// Access: changes the state of the service.
     ///
@@ -754,7 +1019,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_stop_tracking`: TODO
+    /// `dl_stop_tracking`: Stops following a data-layer store and forgets its singleton history.
+    ///
+    /// Deletes every singleton record and the launcher of the store from the wallet's database.
+    /// Fails with `DataLayerWallet not available` when the key has no data-layer wallet.
     ///
     /// Access: changes the state of the service.
     ///
@@ -769,7 +1037,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_latest_singleton`: TODO
+    /// `dl_latest_singleton`: The newest singleton record of a tracked data-layer store.
+    ///
+    /// Fails with `DataLayerWallet not available` when the key has no data-layer wallet.
     ///
     /// Access: reads state only.
     ///
@@ -786,7 +1056,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_singletons_by_root`: TODO
+    /// `dl_singletons_by_root`: The singleton records of a data-layer store that carry a given root hash.
+    ///
+    /// Fails with `DataLayerWallet not available` when the key has no data-layer wallet.
     ///
     /// Access: reads state only.
     ///
@@ -805,15 +1077,28 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_update_root`: TODO
+    /// `dl_update_root`: Spends a store's singleton to publish a new root hash.
+    ///
+    /// Creates the next generation of the singleton, carrying `new_root`; the fee is paid by the
+    /// standard wallet. Fails when the store is not tracked, when its latest singleton is still
+    /// pending (`… is currently pending`), or when this key does not own the store (\`… does not have
+    /// permission to update Singleton …\`).
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`DlUpdateRoot`]; the builder: [`DlUpdateRootCall`].
     pub fn dl_update_root(
@@ -830,20 +1115,33 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_update_multiple`: TODO
+    /// `dl_update_multiple`: Publishes new root hashes for several owned stores at once.
+    ///
+    /// Builds one singleton update per store, as `dl_update_root` does. The fee is split evenly:
+    /// each update pays `fee / n` mojos (integer division, so any remainder is not spent). The
+    /// updates are not linked to each other on chain. Fails when a store cannot be updated (see
+    /// `dl_update_root`); an empty `updates` object fails with a division error.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`DlUpdateMultiple`]; the builder: [`DlUpdateMultipleCall`].
     pub fn dl_update_multiple(
         self,
-        updates: DLUpdateMultipleUpdates,
+        updates: BTreeMap<Bytes32, Bytes32>,
     ) -> DlUpdateMultipleCall {
         DlUpdateMultipleCall::from(
             chia_rpc::Call::new(
@@ -854,7 +1152,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_history`: TODO
+    /// `dl_history`: The singleton records of a data-layer store, newest first.
+    ///
+    /// The generation bounds are inclusive and `num_results` caps the list after sorting, so it
+    /// keeps the newest records of the range. Fails with `DataLayerWallet not available` when the
+    /// key has no data-layer wallet.
     ///
     /// Access: reads state only.
     ///
@@ -871,7 +1173,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_owned_singletons`: TODO
+    /// `dl_owned_singletons`: The latest singleton record of every tracked store this key owns.
+    ///
+    /// A tracked store counts as owned when the inner puzzle of its latest singleton belongs to one
+    /// of the key's derived addresses. Fails with `DataLayerWallet not available` when the key has
+    /// no data-layer wallet.
     ///
     /// Access: reads state only.
     ///
@@ -882,7 +1188,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_get_mirrors`: TODO
+    /// `dl_get_mirrors`: The mirrors the wallet knows for a data-layer store.
+    ///
+    /// Mirrors are recorded as their coins appear on chain, and only for stores the wallet tracks.
+    /// Fails with `DataLayerWallet not available` when the key has no data-layer wallet.
     ///
     /// Access: reads state only.
     ///
@@ -897,15 +1206,27 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_new_mirror`: TODO
+    /// `dl_new_mirror`: Creates a mirror coin announcing URLs that serve a store's data.
+    ///
+    /// The standard wallet pays `amount` mojos into a mirror coin whose memos hold the launcher id
+    /// and the URLs; the coin can later be reclaimed with `dl_delete_mirror`. The wallet records the
+    /// mirror only if it tracks the store and the URL list is not empty.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`DlNewMirror`]; the builder: [`DlNewMirrorCall`].
     pub fn dl_new_mirror(
@@ -923,15 +1244,28 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_delete_mirror`: TODO
+    /// `dl_delete_mirror`: Spends one of this key's mirror coins, returning its value to the wallet.
+    ///
+    /// The fee comes out of the mirror coin first: the wallet gets back the coin's amount minus the
+    /// fee, and when the fee exceeds the amount the standard wallet pays the rest in a second
+    /// transaction. Fails when the mirror was created by another key (\`… does not have permission to
+    /// delete mirror …\`) or when the wallet does not know the coin id.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`DlDeleteMirror`]; the builder: [`DlDeleteMirrorCall`].
     pub fn dl_delete_mirror(self, coin_id: Bytes32) -> DlDeleteMirrorCall {
@@ -944,7 +1278,13 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `dl_verify_proof`: TODO
+    /// `dl_verify_proof`: Checks a proof of inclusion of keys and values in a data-layer store's root.
+    ///
+    /// Fetches the singleton coin from a connected full node and checks that its puzzle hash
+    /// commits to the root of each proof, that each leaf hash matches its key and value hashes and
+    /// that each proof leads to that root. Any mismatch fails with an `Invalid Proof: …` message;
+
+    /// fails with `No peer connected` without a full node peer. Needs no data-layer wallet.
     ///
     /// Access: reads state only.
     ///
@@ -964,7 +1304,14 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_notifications`: TODO
+    /// `get_notifications`: The on-chain notifications the wallet has received, largest amount first.
+    ///
+    /// A notification is a coin of at least the wallet's `required_notification_amount` (config,
+    /// default 100,000,000 mojos) paid to one of its standard puzzle hashes with a message memo;
+
+    /// the wallet records none while `enable_notifications` is false in its config. `start` and
+    /// `end` page through the list after the `ids` filter: `start` is the first index, `end` the
+    /// index just past the last.
     ///
     /// Access: reads state only.
     ///
@@ -977,7 +1324,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `delete_notifications`: TODO
+    /// `delete_notifications`: Deletes received notifications from the wallet's database.
+    ///
+    /// Without `ids` every notification is deleted. A deleted notification is not recorded again
+    /// when the wallet resyncs.
     ///
     /// Access: changes the state of the service.
     ///
@@ -994,15 +1344,30 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `send_notification`: TODO
+    /// `send_notification`: Sends an on-chain message to a puzzle hash, together with a payment of `amount` mojos.
+    ///
+    /// Spends `amount` plus the fee from the standard wallet to create a notification coin, which
+    /// carries `message` as a memo and, when spent in the same transaction, pays `amount` to
+    /// `target`. The recipient's wallet only records
+    /// notifications of at least its `required_notification_amount` (default 100,000,000 mojos)
+    /// and ignores messages longer than 10,000 bytes, so the default `amount` of 0 reaches no
+    /// wallet with default settings. The transaction is pushed unless `push` is false.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `amount`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `amount`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`SendNotification`]; the builder: [`SendNotificationCall`].
     pub fn send_notification(
@@ -1019,16 +1384,31 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `sign_message_by_address`: TODO
+    /// `sign_message_by_address`: Signs a message with the key behind one of the wallet's addresses.
     ///
-    /// Access: changes the state of the service.
+    /// Signs with the synthetic secret key of the address's standard puzzle. `is_hex` and
+    /// `safe_mode` choose the signing mode, which the reply names:
+    ///
+    /// | `is_hex` | `safe_mode` | mode |
+    /// | --- | --- | --- |
+    /// | false | true (default) | CHIP-0002 over the UTF-8 message |
+    /// | true | true | CHIP-0002 over the hex-decoded message |
+    /// | false | false | plain BLS signature of the UTF-8 bytes |
+    /// | true | false | plain BLS signature of the hex-decoded bytes |
+    ///
+    /// CHIP-0002 signs the tree hash of the pair ("Chia Signed Message", message), so a signature
+    /// cannot be replayed as a spend authorization. Fails when the address is not one the wallet
+    /// has derived ("No key for puzzle hash") and when the key is an observer key without a
+    /// private key.
+    ///
+    /// Access: reads state only.
     ///
     /// Optional fields, set on the builder: `is_hex`, `safe_mode`.
     ///
     /// Request: [`SignMessageByAddress`]; the builder: [`SignMessageByAddressCall`].
     pub fn sign_message_by_address(
         self,
-        address: String,
+        address: Address,
         message: String,
     ) -> SignMessageByAddressCall {
         SignMessageByAddressCall::from(
@@ -1040,14 +1420,23 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `sign_message_by_id`: TODO
+    /// `sign_message_by_id`: Signs a message with the key that controls one of the wallet's DIDs or NFTs.
     ///
-    /// Access: changes the state of the service.
+    /// Signs with the synthetic secret key of the DID's or NFT's current inner (p2) puzzle, choosing
+    /// the mode from `is_hex` and `safe_mode` as `sign_message_by_address` does. Fails when the id
+    /// is neither a DID (`did:chia:1…`) nor an NFT (`nft1…`) address ("Unknown ID type"), and when
+    /// the wallet holds no such DID or NFT ("doesn't exist").
+    ///
+    /// Access: reads state only.
     ///
     /// Optional fields, set on the builder: `is_hex`, `safe_mode`.
     ///
     /// Request: [`SignMessageById`]; the builder: [`SignMessageByIdCall`].
-    pub fn sign_message_by_id(self, id: String, message: String) -> SignMessageByIdCall {
+    pub fn sign_message_by_id(
+        self,
+        id: Address,
+        message: String,
+    ) -> SignMessageByIdCall {
         SignMessageByIdCall::from(
             chia_rpc::Call::new(
                 self.client(),
@@ -1057,7 +1446,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `verify_signature`: TODO
+    /// `verify_signature`: Checks a BLS signature of a message, and optionally that the key controls an address.
+    ///
+    /// Without `signing_mode` the message is taken as hex (the mode of `chia keys sign`), not the
+    /// CHIP-0002 mode `sign_message_by_*` use by default, so pass the mode they returned.
+    /// CHIP-0002 with hex input cannot be verified here: the node fails with "Unsupported signing
+    /// mode". An invalid signature is not a failure: the reply has `isValid` false and an `error`.
     ///
     /// Access: reads state only.
     ///
@@ -1079,20 +1473,47 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_mint_nft`: TODO
+    /// `nft_mint_nft`: Mints one NFT in an NFT wallet.
+    ///
+    /// The NFT is a singleton of one mojo; its on-chain metadata lists the data, metadata and
+    /// license URIs and hashes and the edition number and total given here. `fee` is paid from
+    /// the standard wallet.
+    ///
+    /// Whether the NFT gets the ownership layer (which carries royalties and an owner DID) depends
+    /// on `did_id`: with a DID, or with `did_id` absent in an NFT wallet that belongs to a DID, it
+    /// does, and its owner DID is set to that DID; with `did_id` set to `""` it does, without a
+    /// DID; with `did_id` absent in the NFT wallet without a DID it does not, and then
+    /// `royalty_address` and `royalty_percentage` have no effect. Minting with a DID spends that DID
+    /// to approve the mint, using the DID of the NFT wallet, so the NFT wallet must be the one of
+    /// that DID and the wallet must hold the DID.
+    ///
+    /// Pushed by default (`push` absent means true). Fails when `wallet_id` is not an NFT wallet,
+    /// when `royalty_percentage` is 10000 or more ("Royalty percentage cannot be 100%" or "… exceeds
+    /// 100%"), when an
+    /// address does not decode, and with "Missing DID Wallet for did_id" when the DID is not held.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `royalty_address`, `target_address`, `royalty_percentage`, `meta_uris`, `license_uris`, `edition_number`, `edition_total`, `meta_hash`, `license_hash`, `did_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `royalty_percentage`, `meta_uris`, `license_uris`, `edition_number`, `edition_total`, `meta_hash`, `license_hash`, `did_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`NftMintNft`]; the builder: [`NftMintNftCall`].
     pub fn nft_mint_nft(
         self,
         wallet_id: u32,
+        royalty_address: Option<Address>,
+        target_address: Option<Address>,
         uris: Vec<String>,
         hash: Bytes32,
     ) -> NftMintNftCall {
@@ -1100,12 +1521,14 @@ impl<'a> WalletRpc<'a> {
             chia_rpc::Call::new(
                 self.client(),
                 self.service(),
-                NftMintNft::new(wallet_id, uris, hash),
+                NftMintNft::new(wallet_id, royalty_address, target_address, uris, hash),
             ),
         )
     }
 
-    /// `nft_count_nfts`: TODO
+    /// `nft_count_nfts`: Counts the NFTs the wallet holds, in one NFT wallet or in all of them.
+    ///
+    /// Fails when `wallet_id` is given and is not an NFT wallet.
     ///
     /// Access: reads state only.
     ///
@@ -1118,7 +1541,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_get_nfts`: TODO
+    /// `nft_get_nfts`: A page of the NFTs the wallet holds, in one NFT wallet or in all of them.
+    ///
+    /// The NFTs come in the order the wallet stored them; page through them with `start_index`
+    /// and `num`. Fails when `wallet_id` is given and is not an NFT wallet.
     ///
     /// Access: reads state only.
     ///
@@ -1131,7 +1557,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_get_by_did`: TODO
+    /// `nft_get_by_did`: The id of the NFT wallet that belongs to a DID.
+    ///
+    /// With `did_id` absent, finds the NFT wallet without a DID. When several wallets match, the
+    /// first is returned. Fails with "Cannot find a NFT wallet DID = …" when none matches.
     ///
     /// Access: reads state only.
     ///
@@ -1144,15 +1573,31 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_set_nft_did`: TODO
+    /// `nft_set_nft_did`: Sets or clears the owner DID of an NFT with a spend of the NFT.
+    ///
+    /// Setting a DID also spends that DID to approve the change, so the wallet must hold the DID.
+    /// The NFT's coin is marked as being in a transaction. `fee` is paid from the standard wallet.
+    ///
+    /// Pushed by default (`push` absent means true). Fails when `wallet_id` is not an NFT wallet,
+    /// with "Couldn't find coin with id" when the wallet does not hold that NFT coin, with "The NFT
+    /// doesn't support setting a DID." for an NFT without the ownership layer, and with "Missing DID
+    /// Wallet for did_id" when the DID is not held.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `did_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `did_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`NftSetNftDid`]; the builder: [`NftSetNftDidCall`].
     pub fn nft_set_nft_did(
@@ -1169,7 +1614,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_set_nft_status`: TODO
+    /// `nft_set_nft_status`: Marks an NFT coin as in a pending transaction, or as free again.
+    ///
+    /// Changes only the wallet's record of the coin (what `pending_transaction` of `NFTInfo`
+    /// reports); nothing is sent to the chain. An unknown coin id is ignored. Fails when
+    /// `wallet_id` is not an NFT wallet.
     ///
     /// Access: changes the state of the service.
     ///
@@ -1189,7 +1638,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_get_wallet_did`: TODO
+    /// `nft_get_wallet_did`: The DID an NFT wallet belongs to.
+    ///
+    /// Fails when `wallet_id` is not an NFT wallet.
     ///
     /// Access: reads state only.
     ///
@@ -1204,7 +1655,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_get_wallets_with_dids`: TODO
+    /// `nft_get_wallets_with_dids`: The NFT wallets that belong to a DID, with the DID wallet of each.
+    ///
+    /// An NFT wallet whose DID has no DID wallet in this wallet is left out, as is the NFT wallet
+    /// without a DID.
     ///
     /// Access: reads state only.
     ///
@@ -1219,7 +1673,17 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_get_info`: TODO
+    /// `nft_get_info`: The current state of any NFT on chain, read from a full node.
+    ///
+    /// Works for NFTs the wallet does not hold: the wallet asks its full node peer for the coin,
+    /// follows the singleton to its latest coin (unless `latest` is false) and decodes the NFT
+    /// from the spend that created that coin. `pending_transaction` of the result is always false,
+    /// and `p2_address` is the owner's puzzle hash of the coin reported.
+    ///
+    /// Fails with "Coin record 0x… not found" for an unknown coin, with "The coin is not a NFT."
+    /// when the coin is not an NFT's (for instance the launcher coin itself with `latest` false),
+    /// and with "Cannot find child coin, please wait then retry." while the next coin is not known
+    /// yet.
     ///
     /// Access: reads state only.
     ///
@@ -1232,21 +1696,36 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_transfer_nft`: TODO
+    /// `nft_transfer_nft`: Sends an NFT to an address.
+    ///
+    /// The NFT's owner DID is cleared by the transfer, and its coin is marked as being in a
+    /// transaction. `fee` is paid from the standard wallet.
+    ///
+    /// Pushed by default (`push` absent means true). Fails when `wallet_id` is not an NFT wallet,
+    /// when `target_address` does not decode, with "Couldn't find coin with id" for a coin id the
+    /// wallet does not hold, and with an empty assertion error for an `nft1…` id it does not hold.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`NftTransferNft`]; the builder: [`NftTransferNftCall`].
     pub fn nft_transfer_nft(
         self,
         wallet_id: u32,
-        target_address: String,
+        target_address: Address,
         nft_coin_id: String,
     ) -> NftTransferNftCall {
         NftTransferNftCall::from(
@@ -1258,22 +1737,37 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_add_uri`: TODO
+    /// `nft_add_uri`: Adds a data, metadata or license URI to an NFT's on-chain metadata.
+    ///
+    /// One spend of the NFT adds one URI, at the front of the chosen list; the NFT stays with its
+    /// owner, and its coin is marked as being in a transaction. `fee` is paid from the standard
+    /// wallet.
+    ///
+    /// Pushed by default (`push` absent means true). Fails when `wallet_id` is not an NFT wallet and
+    /// with "Couldn't find coin with id" when the wallet does not hold the coin.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`NftAddUri`]; the builder: [`NftAddUriCall`].
     pub fn nft_add_uri(
         self,
         wallet_id: u32,
         uri: String,
-        key: String,
+        key: NFTUriKey,
         nft_coin_id: String,
     ) -> NftAddUriCall {
         NftAddUriCall::from(
@@ -1285,7 +1779,19 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_calculate_royalties`: TODO
+    /// `nft_calculate_royalties`: Computes the royalties that trading NFTs for amounts of fungible assets would pay.
+    ///
+    /// A pure computation; nothing in the wallet is read. Each royalty asset gets one entry per
+    /// fungible asset: `amount` of that fungible asset divided evenly among the royalty assets
+    /// (rounded down), times the royalty asset's `royalty_percentage`, divided by 10000 (rounded
+    /// down).
+    ///
+    /// The reply has no fixed keys: besides `success` it holds one key per royalty asset name,
+    /// whose value is a list of objects \`{"asset": &lt;fungible asset name or null&gt;, "address":
+    /// &lt;royalty_address as sent&gt;, "amount": &lt;royalty in the fungible asset's smallest unit&gt;}\`. A
+    /// royalty asset gets no key when `fungible_assets` is empty, and a royalty asset named
+    /// `success` is dropped. Fails when two royalty assets, or two fungible assets, have the same
+    /// name.
     ///
     /// Access: reads state only.
     ///
@@ -1302,15 +1808,40 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_mint_bulk`: TODO
+    /// `nft_mint_bulk`: Builds the spends that mint many NFTs at once, from a DID or from an XCH coin.
+    ///
+    /// Each NFT gets the ownership layer, without an owner DID, and the royalty settings of the
+    /// request; the NFTs are sent to `target_list`, or to this wallet. Every NFT's launcher is
+    /// created by an intermediate coin that commits to its mint number and `mint_total`, so a large
+    /// collection can be minted in several calls (chunks), each continuing the mint numbers where
+    /// the last one stopped. The spends are funded by XCH coins worth one mojo per NFT plus `fee`.
+    ///
+    /// With `mint_from_did` the DID of the NFT wallet is spent too, which makes it the NFTs'
+    /// minter; `did_coin`, `did_lineage_parent`, `new_innerpuzhash`, `new_p2_puzhash` and
+    /// `xch_coins` let a caller chain chunks on coins that do not exist yet.
+    ///
+    /// Not pushed: `push` defaults to false here and true is refused ("Automatic pushing of nft
+    /// minting transactions not yet available"); submit the result with `push_transactions` or
+    /// `push_tx`. Fails when `wallet_id` is not an NFT wallet, with "There is no DID associated with
+    /// this NFT wallet" when `mint_from_did` is set but no DID wallet holds the NFT wallet's DID,
+    /// and when there are more NFTs than the mint numbers left (\`mint_total + 1 -
+    /// mint_number_start\`).
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `royalty_address`, `royalty_percentage`, `target_list`, `mint_number_start`, `mint_total`, `xch_coins`, `xch_change_target`, `new_innerpuzhash`, `new_p2_puzhash`, `did_coin`, `did_lineage_parent`, `mint_from_did`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `royalty_address`, `royalty_percentage`, `target_list`, `mint_number_start`, `mint_total`, `xch_coins`, `xch_change_target`, `new_innerpuzhash`, `new_p2_puzhash`, `did_coin`, `did_lineage_parent`, `mint_from_did`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`NftMintBulk`]; the builder: [`NftMintBulkCall`].
     pub fn nft_mint_bulk(
@@ -1327,15 +1858,31 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_set_did_bulk`: TODO
+    /// `nft_set_did_bulk`: Sets the owner DID of up to 25 NFTs, across NFT wallets, in one go.
+    ///
+    /// NFTs without the ownership layer are skipped. The DID is spent once to approve all the
+    /// changes, so the wallet must hold it; `fee` is paid once, from the standard wallet. The NFTs'
+    /// coins are marked as being in a transaction.
+    ///
+    /// Pushed by default (`push` absent means true). Fails with "You can only set 25 NFTs at once",
+    /// when a `wallet_id` is not an NFT wallet, when an NFT is not found, and with "Missing DID
+    /// Wallet for did_id" or "No DID wallet with id" when the DID is not held.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `did_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `did_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`NftSetDidBulk`]; the builder: [`NftSetDidBulkCall`].
     pub fn nft_set_did_bulk(self, nft_coin_list: Vec<NFTCoin>) -> NftSetDidBulkCall {
@@ -1348,21 +1895,36 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `nft_transfer_bulk`: TODO
+    /// `nft_transfer_bulk`: Sends up to 25 NFTs, across NFT wallets, to one address.
+    ///
+    /// Each NFT's owner DID is cleared by the transfer, and its coin is marked as being in a
+    /// transaction. `fee` is paid once, from the standard wallet.
+    ///
+    /// Pushed by default (`push` absent means true). Fails with "You can only transfer 25 NFTs at
+    /// once", when a `wallet_id` is not an NFT wallet, when `target_address` does not decode, and
+    /// when an NFT is not found.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`NftTransferBulk`]; the builder: [`NftTransferBulkCall`].
     pub fn nft_transfer_bulk(
         self,
         nft_coin_list: Vec<NFTCoin>,
-        target_address: String,
+        target_address: Address,
     ) -> NftTransferBulkCall {
         NftTransferBulkCall::from(
             chia_rpc::Call::new(
@@ -1373,15 +1935,38 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `create_offer_for_ids`: TODO
+    /// `create_offer_for_ids`: Makes an offer file that gives and asks for amounts of assets, and records it as a pending trade.
+    ///
+    /// `offer` maps what to trade to signed amounts: negative amounts are given, positive amounts
+    /// are asked for; zero is refused. A key is either a wallet id (decimal) or an asset id (hex:
+    /// a CAT's TAIL hash, an NFT's or DataLayer store's launcher id). When `driver_dict` is left
+    /// out, every requested asset given by asset id is assumed to be a CAT.
+    ///
+    /// The offered coins are locked by the new trade (status `PENDING_ACCEPT`) until it is taken or
+    /// cancelled; with `validate_only` the trade is built but not saved. Nothing is sent to the
+    /// network: the offer only becomes a spend when someone takes it. `push` therefore defaults to
+    /// false here, and `push: true` fails with "Cannot push an incomplete spend". `fee` is the fee
+    /// in mojos the offer pays when it is taken; it is taken from the XCH wallet.
+    ///
+    /// Fails when a wallet cannot offer or request the asset, when coins for the amounts cannot be
+    /// selected ("Error creating offer: …"), and as every transaction endpoint does when the wallet
+    /// is not synced.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `driver_dict`, `solver`, `validate_only`, `offer_only`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `driver_dict`, `solver`, `validate_only`, `offer_only`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CreateOfferForIds`]; the builder: [`CreateOfferForIdsCall`].
     pub fn create_offer_for_ids(
@@ -1397,7 +1982,17 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_offer_summary`: TODO
+    /// `get_offer_summary`: Decodes an offer file and describes what it gives and asks for.
+    ///
+    /// Reads only the offer; the wallet's coins and trades are not consulted. Fails when the text
+    /// is not a valid offer ("Invalid Offer") or when the offer uses relative time locks.
+    ///
+    /// For a CR-CAT the node adds a `flags` list (the credential flags its proofs checker asks
+    /// for) next to `proofs_checker` in the asset's `infos` entry.
+    ///
+    /// For an offer that trades DataLayer singletons the node sends a different, DataLayer-specific
+    /// summary unless `advanced` is set, and that reply does not decode as `OfferSummary`: pass
+    /// `advanced: true` for such offers.
     ///
     /// Access: reads state only.
     ///
@@ -1414,7 +2009,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `check_offer_validity`: TODO
+    /// `check_offer_validity`: Whether an offer can still be taken.
+    ///
+    /// Asks a connected full node whether every coin the offer spends (other than coins the offer
+    /// itself creates) exists and is unspent; false once the offer has been taken or cancelled.
+    /// Fails with "No peer connected" without a full node, and with "Invalid Offer" for text that
+    /// is not an offer.
     ///
     /// Access: reads state only.
     ///
@@ -1429,15 +2029,33 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `take_offer`: TODO
+    /// `take_offer`: Accepts someone else's offer, completing it with this wallet's coins.
+    ///
+    /// The wallet gives what the offer asks for and receives what it gives, creating wallets for
+    /// received assets it does not track yet, and records the trade (status `PENDING_CONFIRM`).
+    /// The completed spend is pushed to the network by default (`push` defaults to true). The
+    /// wallet always signs its own side: `sign` is ignored. `fee` is an extra fee in mojos the
+    /// taker adds, paid from the XCH wallet.
+    ///
+    /// Fails with "This offer is no longer valid" when a coin of the offer is already spent, "Do
+    /// not have a wallet for asset ID: …" when the offer asks for an asset this wallet does not
+    /// hold, "No peer connected" without a full node, and when coins cannot be selected.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `solver`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `solver`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`TakeOffer`]; the builder: [`TakeOfferCall`].
     pub fn take_offer(self, offer: String) -> TakeOfferCall {
@@ -1446,7 +2064,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_offer`: TODO
+    /// `get_offer`: A trade of this wallet by id.
+    ///
+    /// Fails with "No trade with trade id" when the wallet has no such trade.
     ///
     /// Access: reads state only.
     ///
@@ -1459,7 +2079,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_all_offers`: TODO
+    /// `get_all_offers`: A page of this wallet's trades, sorted and filtered.
+    ///
+    /// Returns the trades at positions `start` up to (not including) `end` of the sorted list.
+    /// Fails when `start` is greater than `end`, or for an unknown `sort_key`. Setting both
+    /// `exclude_my_offers` and `exclude_taken_offers` gives an empty list.
     ///
     /// Access: reads state only.
     ///
@@ -1472,7 +2096,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_offers_count`: TODO
+    /// `get_offers_count`: How many trades the wallet has recorded, in total and by side.
+    ///
+    /// Counts trades of every status, finished ones included.
     ///
     /// Access: reads state only.
     ///
@@ -1483,15 +2109,29 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `cancel_offer`: TODO
+    /// `cancel_offer`: Cancels an offer this wallet made.
+    ///
+    /// With `secure` the wallet spends the offered coins back to itself, so the offer can no
+    /// longer be taken; the trade is `PENDING_CANCEL` until that spend is confirmed, then
+    /// `CANCELLED`. `fee` is the fee in mojos of that spend, and `push` defaults to true. Without
+    /// `secure` the trade is only marked `CANCELLED` in the wallet: no transaction is made and
+    /// anyone holding the offer can still take it. An unknown trade id is skipped without an error.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CancelOffer`]; the builder: [`CancelOfferCall`].
     pub fn cancel_offer(self, trade_id: Bytes32, secure: bool) -> CancelOfferCall {
@@ -1504,15 +2144,32 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `cancel_offers`: TODO
+    /// `cancel_offers`: Cancels many of this wallet's pending offers at once, batch by batch.
+    ///
+    /// Goes through the wallet's own offers that are still pending, `batch_size` at a time, and
+    /// cancels those that involve `asset_id` (on either side), or all of them with `cancel_all`.
+    /// Each batch is cancelled as `cancel_offer` does, and with `secure` each batch makes its own
+    /// transaction paying `batch_fee`; the `fee` option is not used. `push` defaults to true and
+    /// `merge_spends` to false.
+    ///
+    /// Without `secure`, cancelled offers drop out of the pending list while the paging moves on,
+    /// so some offers can be skipped; call again until none are left.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `batch_fee`, `batch_size`, `cancel_all`, `asset_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `batch_fee`, `batch_size`, `cancel_all`, `asset_id`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CancelOffers`]; the builder: [`CancelOffersCall`].
     pub fn cancel_offers(self, secure: bool) -> CancelOffersCall {
@@ -1521,15 +2178,34 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `pw_join_pool`: TODO
+    /// `pw_join_pool`: Points a plot NFT at a pool, so its plots farm to that pool.
+    ///
+    /// Works on both kinds of plot NFT wallet (the original pool wallet and PlotNFT v2). A plot NFT
+    /// already farming to another pool has to leave it first; the wallet sends the spend that
+    /// completes the change on its own once the old pool's lock height has passed. The original
+    /// pool wallet charges `fee` for both spends.
+    ///
+    /// Fails when the wallet is not a plot NFT wallet (`… called on a non-pooling wallet`), when the
+    /// original wallet already farms to `pool_url` (`Already farming to pool …`), has an unconfirmed
+    /// transaction or an unfinished state change, is still inside its lock period (\`Cannot join a
+    /// pool until height …`) or is given a `relative_lock_height\` outside 5..=1000, and when a
+    /// PlotNFT v2 wallet gets no `pool_memoization`. Pushed by default (`push` defaults to true).
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `pool_memoization`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `pool_memoization`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`PwJoinPool`]; the builder: [`PwJoinPoolCall`].
     pub fn pw_join_pool(
@@ -1553,15 +2229,34 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `pw_self_pool`: TODO
+    /// `pw_self_pool`: Takes a plot NFT out of its pool, so its plots farm to the owner again.
+    ///
+    /// Leaving takes two spends: one that starts leaving, and one after the pool's lock height has
+    /// passed that completes it, which the wallet sends on its own. For the original pool wallet
+    /// the fee is paid for each spend still to come; PlotNFT v2 pays `fee` now and
+    /// `finish_leaving_fee` for the second spend.
+    ///
+    /// Fails when the wallet is not a plot NFT wallet (`… called on a non-pooling wallet`), when it
+    /// is already self-pooling, for PlotNFT v2 when it is already leaving, and for the original
+    /// wallet when it has an unconfirmed transaction or an unfinished state change, or is leaving
+    /// and still inside its lock period (`Cannot self pool until height …`). Pushed by default
+    /// (`push` defaults to true).
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `finish_leaving_fee`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `finish_leaving_fee`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`PwSelfPool`]; the builder: [`PwSelfPoolCall`].
     pub fn pw_self_pool(self, wallet_id: u32) -> PwSelfPoolCall {
@@ -1574,15 +2269,32 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `pw_absorb_rewards`: TODO
+    /// `pw_absorb_rewards`: Claims the farming rewards paid to a plot NFT's pool contract address.
+    ///
+    /// The original pool wallet spends the unspent block rewards it has recorded, at most
+    /// `max_spends_in_tx` at a time, and pays the fee from the standard wallet. PlotNFT v2 claims all
+    /// rewards at once and takes the fee out of them.
+    ///
+    /// Fails when the wallet is not a plot NFT wallet, when there is nothing to claim (\`Nothing to
+    /// claim, …` or `No rewards to claim\`), when the original wallet has an unconfirmed transaction,
+    /// and for PlotNFT v2 when the fee exceeds the rewards. Pushed by default (`push` defaults to
+    /// true).
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `max_spends_in_tx`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `max_spends_in_tx`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`PwAbsorbRewards`]; the builder: [`PwAbsorbRewardsCall`].
     pub fn pw_absorb_rewards(self, wallet_id: u32) -> PwAbsorbRewardsCall {
@@ -1595,7 +2307,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `pw_status`: TODO
+    /// `pw_status`: The state of a plot NFT and its wallet's unconfirmed transactions.
+    ///
+    /// Fails when the wallet is not a plot NFT wallet (`… called on a non-pooling wallet`).
     ///
     /// Access: reads state only.
     ///
@@ -1606,7 +2320,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `gather_signing_info`: TODO
+    /// `gather_signing_info`: Works out which signatures a set of spends needs, with hints about the keys.
+    ///
+    /// Runs each spend's puzzle with its solution and collects its `AGG_SIG_*` conditions; each one
+    /// becomes a signing target. Key hints are added for the public keys the wallet knows (derived
+    /// standard keys and plot NFT owner keys). Fails when a puzzle does not run.
     ///
     /// Access: reads state only.
     ///
@@ -1621,9 +2339,13 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `apply_signatures`: TODO
+    /// `apply_signatures`: Aggregates signing responses into one signed transaction.
     ///
-    /// Access: changes the state of the service.
+    /// Combines the signatures of all responses (duplicates counted once) into a single BLS
+    /// augmented-scheme signature. Nothing is checked: neither the hooks nor whether the signatures
+    /// are valid for the spends. Reads and changes no wallet state.
+    ///
+    /// Access: reads state only.
     ///
     /// Request: [`ApplySignatures`]; the builder: [`ApplySignaturesCall`].
     pub fn apply_signatures(
@@ -1640,9 +2362,13 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `submit_transactions`: TODO
+    /// `submit_transactions`: Sends signed transactions to the connected full nodes.
     ///
-    /// Access: changes the state of the service.
+    /// Turns each signed transaction into a spend bundle and sends it to every connected full node
+    /// without waiting for the mempool's verdict; the transactions are not added to the wallet's
+    /// history. Fails when a signature is not of type `bls_12381_aug_scheme`.
+    ///
+    /// Access: creates or pushes a transaction.
     ///
     /// Request: [`SubmitTransactions`]; the builder: [`SubmitTransactionsCall`].
     pub fn submit_transactions(
@@ -1658,9 +2384,19 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `execute_signing_instructions`: TODO
+    /// `execute_signing_instructions`: Signs signing targets with the logged-in key.
     ///
-    /// Access: changes the state of the service.
+    /// Derives the keys named by the path hints from the key's private key and combines keys as the
+    /// sum hints say, then signs each target. When every target was signed, the signatures are
+    /// aggregated into one response per hook. Changes no state, but the signatures it returns can
+    /// authorize spends of the wallet's coins.
+    ///
+    /// Without `partial_allowed`, fails when a path hint names another root key (\`No root pubkey for
+    /// fingerprint …`), a sum hint names an unknown key (`No pubkey found (or path hinted to) …\`) or
+    /// a target's key cannot be found (`Pubkey … not found …`); with it, those are skipped and
+    /// sum-hinted targets get one partial signature per key.
+    ///
+    /// Access: reads state only.
     ///
     /// Optional fields, set on the builder: `partial_allowed`.
     ///
@@ -1678,7 +2414,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_wallet_balance`: TODO
+    /// `get_wallet_balance`: The balance of one wallet of the logged-in key.
+    ///
+    /// Amounts are in the smallest unit of the wallet's asset: mojos for the XCH wallet, CAT mojos
+    /// (1/1000 of a CAT) for CAT wallets. Wallets without a fungible balance (NFT, DID, remote, …)
+    /// report zeros. Fails when no wallet has the id.
     ///
     /// Access: reads state only.
     ///
@@ -1693,7 +2433,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_wallet_balances`: TODO
+    /// `get_wallet_balances`: The balances of several wallets at once, keyed by wallet id.
+    ///
+    /// Without `wallet_ids`, every wallet of the logged-in key is reported. Fails when one of the
+    /// listed ids names no wallet.
     ///
     /// Access: reads state only.
     ///
@@ -1706,7 +2449,9 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_transaction`: TODO
+    /// `get_transaction`: One transaction record of the wallet, by its id.
+    ///
+    /// Fails with `Transaction 0x… not found` when the wallet has no record of that id.
     ///
     /// Access: reads state only.
     ///
@@ -1721,7 +2466,13 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_transactions`: TODO
+    /// `get_transactions`: A page of one wallet's transaction records, sorted and filtered.
+    ///
+    /// The records are sorted by `sort_key` (by default `CONFIRMED_AT_HEIGHT`, oldest first), then
+    /// the slice from index `start` (inclusive) to `end` (exclusive) is returned: the node applies
+    /// `start = 0` and `end = 50` when they are left out. Incoming clawback records and pending
+    /// CR-CAT records carry the `metadata` of their coin. Fails with `There is no known sort …` for
+    /// an unknown sort key and when `to_address` is not a valid address.
     ///
     /// Access: reads state only.
     ///
@@ -1738,7 +2489,7 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_transaction_count`: TODO
+    /// `get_transaction_count`: How many transaction records a wallet has, optionally filtered.
     ///
     /// Access: reads state only.
     ///
@@ -1755,9 +2506,17 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_next_address`: TODO
+    /// `get_next_address`: An address of the logged-in key to receive payments at, new or current.
     ///
-    /// Access: reads state only.
+    /// Works for the XCH wallet and CAT wallets (CAT, CR-CAT, R-CAT); for a CAT wallet the address
+    /// is the XCH-style inner address that CATs are sent to. Fails with \`Wallet type … cannot create
+    /// puzzle hashes\` for other wallets.
+    ///
+    /// With `new_address: true` the wallet takes its next unused derivation; with
+    /// `save_derivations` (the default) that derivation is stored as used, so the wallet's
+    /// derivation state changes.
+    ///
+    /// Access: changes the state of the service.
     ///
     /// Optional fields, set on the builder: `new_address`, `save_derivations`.
     ///
@@ -1772,22 +2531,35 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `send_transaction`: TODO
+    /// `send_transaction`: Sends XCH from the standard wallet to an address.
+    ///
+    /// Builds, signs and (unless `push` is false) submits one payment of `amount` mojos plus `fee`.
+    /// The wallet must be the standard XCH wallet (use `cat_spend` for CATs) and `address` must
+    /// carry the node's network prefix. Like every transaction endpoint it fails while the wallet
+    /// is not synced unless `allow_unsynced` is set.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `memos`, `puzzle_decorator`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `memos`, `puzzle_decorator`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`SendTransaction`]; the builder: [`SendTransactionCall`].
     pub fn send_transaction(
         self,
         wallet_id: u32,
         amount: u64,
-        address: String,
+        address: Address,
     ) -> SendTransactionCall {
         SendTransactionCall::from(
             chia_rpc::Call::new(
@@ -1798,15 +2570,29 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `send_transaction_multi`: TODO
+    /// `send_transaction_multi`: Pays several outputs in one transaction from an XCH or CAT wallet.
+    ///
+    /// For a CAT wallet the call works as `cat_spend`: give either `additions`, or `amount` with
+    /// `inner_address` (and optionally `memos`), but not both; `morph_bytes` and announcements are
+    /// refused. For the XCH wallet it works as `create_signed_transaction`: `additions` is
+    /// required and `amount`, `inner_address`, `memos`, `extra_delta`, `tail_reveal` and
+    /// `tail_solution` are refused. The transaction is pushed unless `push` is false.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `additions`, `amount`, `inner_address`, `memos`, `coins`, `extra_delta`, `tail_reveal`, `tail_solution`, `morph_bytes`, `coin_announcements`, `puzzle_announcements`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `additions`, `amount`, `inner_address`, `memos`, `coins`, `extra_delta`, `tail_reveal`, `tail_solution`, `morph_bytes`, `coin_announcements`, `puzzle_announcements`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`SendTransactionMulti`]; the builder: [`SendTransactionMultiCall`].
     pub fn send_transaction_multi(self, wallet_id: u32) -> SendTransactionMultiCall {
@@ -1819,15 +2605,31 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `spend_clawback_coins`: TODO
+    /// `spend_clawback_coins`: Claws back clawback coins you sent, or claims ones sent to you.
+    ///
+    /// Of the listed ids, only unspent clawback coins of the XCH wallet are used; other ids are
+    /// ignored without error. For each coin the wallet works out whether it is the sender (claw
+    /// back) or the recipient (claim, which the chain accepts only after the coin's time lock).
+    /// Coins whose incoming record was already sent in a pending spend are skipped unless `force`
+    /// is set. The coins are spent in batches of `batch_size`, one transaction per batch, each
+    /// paying `fee`. Pushed unless `push` is false; spends are not merged unless `merge_spends` is
+    /// true.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `batch_size`, `force`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `batch_size`, `force`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`SpendClawbackCoins`]; the builder: [`SpendClawbackCoinsCall`].
     pub fn spend_clawback_coins(self, coin_ids: Vec<Bytes32>) -> SpendClawbackCoinsCall {
@@ -1840,7 +2642,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_farmed_amount`: TODO
+    /// `get_farmed_amount`: Totals of the farming rewards the wallet's keys have received.
+    ///
+    /// Counts the confirmed reward records of the logged-in key's wallets. Rewards of plot NFT
+    /// (pool) wallets are left out unless `include_pool_rewards` is set. All amounts are in mojos.
     ///
     /// Access: reads state only.
     ///
@@ -1853,15 +2658,28 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `create_signed_transaction`: TODO
+    /// `create_signed_transaction`: Builds and signs a transaction paying one or more outputs, without pushing it by default.
+    ///
+    /// Works for the XCH wallet and CAT wallets. Unlike `send_transaction` it does not submit the
+    /// transaction unless `push` is true. Fails when `additions` is empty, when an addition exceeds
+    /// the maximum coin amount, when only some of `extra_delta`, `tail_reveal` and
+    /// `tail_solution` are given, or when the wallet is neither the XCH wallet nor a CAT wallet.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `wallet_id`, `coins`, `morph_bytes`, `coin_announcements`, `puzzle_announcements`, `extra_delta`, `tail_reveal`, `tail_solution`, `puzzle_decorator`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `wallet_id`, `coins`, `morph_bytes`, `coin_announcements`, `puzzle_announcements`, `extra_delta`, `tail_reveal`, `tail_solution`, `puzzle_decorator`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CreateSignedTransaction`]; the builder: [`CreateSignedTransactionCall`].
     pub fn create_signed_transaction(
@@ -1877,7 +2695,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `delete_unconfirmed_transactions`: TODO
+    /// `delete_unconfirmed_transactions`: Deletes every unconfirmed transaction record of one wallet.
+    ///
+    /// Removes the records from the wallet's database, so the wallet stops resubmitting them and
+    /// their coins count as spendable again; a transaction already in a mempool may still confirm.
+    /// For a plot NFT wallet it also drops the pending target state. Fails when the wallet does not
+    /// exist or the wallet is not synced.
     ///
     /// Access: changes the state of the service.
     ///
@@ -1895,7 +2718,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `select_coins`: TODO
+    /// `select_coins`: The coins the wallet would spend to pay an amount, without spending them.
+    ///
+    /// Runs the wallet's coin selection under the given restrictions and reports the result; no
+    /// coin is reserved. Fails when the wallet is not synced (unless `allow_unsynced`), when it has
+    /// no synced peer, when the spendable coins cannot cover `amount`, and when both
+    /// `excluded_coin_ids` and `exclude_coins` are given.
     ///
     /// Access: reads state only.
     ///
@@ -1912,7 +2740,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_spendable_coins`: TODO
+    /// `get_spendable_coins`: A wallet's spendable coins, with the coins its pending transactions spend and create.
+    ///
+    /// The coin selection fields filter `confirmed_records` only. Fails when the wallet is not
+    /// synced (unless `allow_unsynced`), when it has no synced peer, and when the filters exclude a
+    /// coin named in `included_coin_ids` or `primary_coin`.
     ///
     /// Access: reads state only.
     ///
@@ -1929,7 +2761,12 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_coin_records_by_names`: TODO
+    /// `get_coin_records_by_names`: Coin records of coins the wallet tracks, by coin id.
+    ///
+    /// Only coins in the wallet's own database are found. Fails with `Coin ID's: […] not found.`
+    /// when any listed id has no record within the filters, when the wallet is not synced (unless
+    /// `allow_unsynced`), and when no full node peer is connected (block timestamps are fetched
+    /// from it).
     ///
     /// Access: reads state only.
     ///
@@ -1949,7 +2786,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_puzzle_and_solution`: TODO
+    /// `get_puzzle_and_solution`: The puzzle reveal and solution a spent coin of the wallet was spent with.
+    ///
+    /// The coin must be in the wallet's database and spent; the spend is fetched from a connected
+    /// full node. Fails with `Coin … not found or not spent` otherwise.
     ///
     /// Access: reads state only.
     ///
@@ -1967,7 +2807,7 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_current_derivation_index`: TODO
+    /// `get_current_derivation_index`: The highest key derivation index the wallet has generated puzzle hashes for.
     ///
     /// Access: reads state only.
     ///
@@ -1982,7 +2822,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `extend_derivation_index`: TODO
+    /// `extend_derivation_index`: Derives and watches more puzzle hashes, up to a given derivation index.
+    ///
+    /// Useful when coins were sent to addresses beyond the wallet's lookahead. The new index must
+    /// be greater than the current one and at most 1000 above it. Fails when the wallet is not
+    /// synced or has no derivations yet.
     ///
     /// Access: changes the state of the service.
     ///
@@ -1997,7 +2841,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_transaction_memo`: TODO
+    /// `get_transaction_memo`: The memos of the coins a transaction created, by coin id.
+    ///
+    /// The memos are read from the transaction's spend bundle; for an incoming transaction without
+    /// one, the spend is fetched from a full node peer. Fails when the record is missing, or when it
+    /// has no spends and is not incoming.
     ///
     /// Access: reads state only.
     ///
@@ -2015,15 +2863,30 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `split_coins`: TODO
+    /// `split_coins`: Splits one coin into a number of equal coins.
+    ///
+    /// Creates `number_of_coins` coins of `amount_per_coin` each at fresh addresses of the wallet;
+
+    /// the rest of the coin returns as change. Works for the XCH wallet and CAT wallets. For the XCH
+    /// wallet, other coins are added when the target coin cannot also cover `fee`; CAT wallets pay
+    /// the fee from XCH. Not pushed unless `push` is true. Fails when `number_of_coins` is 0 or
+    /// above 500, the coin is unknown, or its amount is below `number_of_coins × amount_per_coin`.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`SplitCoins`]; the builder: [`SplitCoinsCall`].
     pub fn split_coins(
@@ -2047,15 +2910,32 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `combine_coins`: TODO
+    /// `combine_coins`: Merges several coins of a wallet into one.
+    ///
+    /// Takes the coins of `target_coin_ids`, adds coins until `target_coin_amount` (plus `fee` for
+    /// XCH) is covered, then fills up to `number_of_coins` with unspent coins ordered by amount
+    /// (smallest first unless `largest_first`) within `min_coin_amount`…`max_coin_amount`. The
+    /// result is one coin holding the total (less `fee` for XCH), or `target_coin_amount` plus
+    /// change. Works for the XCH wallet and CAT wallets. Not pushed unless `push` is true. Fails when
+    /// `number_of_coins` is below 2 or above `coin_num_limit`, when more target ids than
+    /// `number_of_coins` are given, when a target coin is spent, or when covering the amount takes
+    /// more than `number_of_coins` coins.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `number_of_coins`, `largest_first`, `target_coin_ids`, `target_coin_amount`, `coin_num_limit`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `number_of_coins`, `largest_first`, `target_coin_ids`, `target_coin_amount`, `coin_num_limit`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`CombineCoins`]; the builder: [`CombineCoinsCall`].
     pub fn combine_coins(self, wallet_id: u32) -> CombineCoinsCall {
@@ -2068,7 +2948,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `register_remote_coins`: TODO
+    /// `register_remote_coins`: Makes a remote wallet track coins by id.
+    ///
+    /// Stores the ids under the remote wallet and subscribes to their state, so the wallet follows
+    /// coins it does not own. Duplicates are dropped. Fails when the wallet is missing or is not a
+    /// remote wallet.
     ///
     /// Access: changes the state of the service.
     ///
@@ -2087,7 +2971,11 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `get_coin_records`: TODO
+    /// `get_coin_records`: The coin records of the wallet's database, filtered, sorted and paged.
+    ///
+    /// All filters combine; each range is inclusive. Fails when `limit` exceeds 1000 (except the
+    /// unlimited default), when a filter lists more than 1000 values, and when `wallet_type`,
+    /// `coin_type` or `order` is not a known value.
     ///
     /// Access: reads state only.
     ///
@@ -2100,24 +2988,38 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `vc_mint`: TODO
+    /// `vc_mint`: Mints a new verified credential whose proof provider is a DID of this wallet.
+    ///
+    /// The VC starts without proofs; `vc_spend` with `new_proof_hash` adds them. Minting spends
+    /// 1 mojo plus `fee` from the standard wallet. Pushes by default (`push` absent means true).
+    ///
+    /// Fails when `did_id` does not decode or is not a DID held by this wallet ("You don't own the
+    /// DID …"), and when no coins can be selected to fund the mint.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `target_address`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `target_address`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`VcMint`]; the builder: [`VcMintCall`].
-    pub fn vc_mint(self, did_id: String) -> VcMintCall {
+    pub fn vc_mint(self, did_id: Address) -> VcMintCall {
         VcMintCall::from(
             chia_rpc::Call::new(self.client(), self.service(), VcMint::new(did_id)),
         )
     }
 
-    /// `vc_get`: TODO
+    /// `vc_get`: A verified credential of this wallet by launcher id.
     ///
     /// Access: reads state only.
     ///
@@ -2128,7 +3030,10 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `vc_get_list`: TODO
+    /// `vc_get_list`: A page of the verified credentials this wallet tracks, with the proofs it stores for them.
+    ///
+    /// Despite its name `end` is the number of records to return, not an index: the page holds up
+    /// to `end` records starting at position `start`, in the store's (unspecified) order.
     ///
     /// Access: reads state only.
     ///
@@ -2141,15 +3046,32 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `vc_spend`: TODO
+    /// `vc_spend`: Spends a verified credential, to move it or to change its proofs.
+    ///
+    /// The VC is recreated at `new_puzhash` (a new address of this wallet when absent). With
+    /// `new_proof_hash` the spend commits the VC to a new set of proofs, which the proof provider's
+    /// DID must authorize: the wallet then also spends that DID, so it must hold it (or
+    /// `provider_inner_puzhash` must be given). `fee` is paid from the standard wallet. Pushes by
+    /// default (`push` absent means true).
+    ///
+    /// Fails when the wallet does not track the VC ("Verified credential … doesn't exist."), when the
+    /// VC is not confirmed yet, and when a proof change needs a DID the wallet does not hold.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `new_puzhash`, `new_proof_hash`, `provider_inner_puzhash`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `new_puzhash`, `new_proof_hash`, `provider_inner_puzhash`, `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`VcSpend`]; the builder: [`VcSpendCall`].
     pub fn vc_spend(self, vc_id: Bytes32) -> VcSpendCall {
@@ -2158,25 +3080,24 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `vc_add_proofs`: TODO
+    /// `vc_add_proofs`: Stores a set of VC proofs in the wallet.
+    ///
+    /// The set is stored under its root hash (the tree hash of its key/value pairs, the value
+    /// `vc_spend` takes as `new_proof_hash`); a set already stored is left as it is. The wallet needs
+    /// a VC's proofs stored here to use the VC, e.g. to approve CR-CAT spends.
     ///
     /// Access: changes the state of the service.
     ///
     /// Request: [`VcAddProofs`]; the builder: [`VcAddProofsCall`].
-    pub fn vc_add_proofs(
-        self,
-        key_value_pairs: Vec<(String, String)>,
-    ) -> VcAddProofsCall {
+    pub fn vc_add_proofs(self, proofs: BTreeMap<String, String>) -> VcAddProofsCall {
         VcAddProofsCall::from(
-            chia_rpc::Call::new(
-                self.client(),
-                self.service(),
-                VcAddProofs::new(key_value_pairs),
-            ),
+            chia_rpc::Call::new(self.client(), self.service(), VcAddProofs::new(proofs)),
         )
     }
 
-    /// `vc_get_proofs_for_root`: TODO
+    /// `vc_get_proofs_for_root`: The VC proofs the wallet stores under a root hash.
+    ///
+    /// Fails with "no proofs found for specified root" when none are stored under `root`.
     ///
     /// Access: reads state only.
     ///
@@ -2191,15 +3112,31 @@ impl<'a> WalletRpc<'a> {
         )
     }
 
-    /// `vc_revoke`: TODO
+    /// `vc_revoke`: Revokes a verified credential.
+    ///
+    /// Looks the VC up on a connected full node from the parent of its current coin, so it need
+    /// not be held by this wallet. When this wallet holds the VC's proof provider DID, the DID
+    /// revokes the VC (the provider's backdoor); otherwise the holder revokes its own VC, which must
+    /// then be tracked and confirmed by this wallet. `fee` is paid from the standard wallet. Pushes
+    /// by default (`push` absent means true).
+    ///
+    /// Fails with "No peer connected" without a full node and when the parent coin is unknown.
     ///
     /// Access: creates or pushes a transaction.
     ///
-    /// The request also has the fields of `TxOptions`: TODO
+    /// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+    /// selected, extra conditions and absolute validity times to add, and whether the result is
+    /// signed, merged into one spend bundle and pushed.
     ///
-    /// The response also has the fields of `TxResults`: TODO
+    /// Before building anything the call checks the wallet's sync status: it fails with
+    /// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+    /// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+    /// behind, unless `allow_unsynced` is true.
     ///
-    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
+    /// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+    /// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
+    ///
+    /// Optional fields, set on the builder: `fee`, `push`, `sign`, `allow_unsynced`, `merge_spends`, `min_coin_amount`, `max_coin_amount`, `excluded_coin_amounts`, `excluded_coin_ids`, `included_coin_ids`, `primary_coin`, `reuse_puzhash`, `extra_conditions`, `min_time`, `min_height`, `max_time`, `max_height`.
     ///
     /// Request: [`VcRevoke`]; the builder: [`VcRevokeCall`].
     pub fn vc_revoke(self, vc_parent_id: Bytes32) -> VcRevokeCall {

@@ -2,12 +2,15 @@
 //! Requests and responses of the wallet (dids) endpoints (`schema/wallet/dids.yaml`).
 
 use std::collections::BTreeMap;
-use chia_rpc::{Bytes, Bytes32, G1Element};
+use chia_rpc::{Address, Bytes, Bytes32, G1Element};
 use crate::generated::types::{
-    ExtraCondition, SyncStatus, TransactionRecord, UnsignedTransaction,
+    ExtraCondition, SpendBundle, SyncStatus, TransactionRecord, UnsignedTransaction,
 };
 
-/// Request of `did_set_wallet_name`: TODO
+/// Request of `did_set_wallet_name`: Renames a DID wallet.
+///
+/// Only the wallet's local label changes; nothing is written to the chain. Fails when
+/// `wallet_id` is unknown or is not a DID wallet.
 ///
 /// Access: changes the state of the service.
 ///
@@ -16,9 +19,9 @@ use crate::generated::types::{
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidSetWalletName {
-    /// TODO
+    /// Id of the DID wallet to rename.
     pub wallet_id: u32,
-    /// TODO
+    /// The new name; any string is accepted.
     pub name: String,
 }
 
@@ -43,11 +46,13 @@ impl chia_rpc::ServiceEndpoint for DidSetWalletName {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidSetWalletNameResponse {
-    /// TODO
+    /// The id of the renamed wallet, as sent.
     pub wallet_id: u32,
 }
 
-/// Request of `did_get_wallet_name`: TODO
+/// Request of `did_get_wallet_name`: The name of a DID wallet.
+///
+/// Fails when `wallet_id` is unknown or is not a DID wallet.
 ///
 /// Access: reads state only.
 ///
@@ -56,7 +61,7 @@ pub struct DidSetWalletNameResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidGetWalletName {
-    /// TODO
+    /// Id of the DID wallet.
     pub wallet_id: u32,
 }
 
@@ -81,73 +86,118 @@ impl chia_rpc::ServiceEndpoint for DidGetWalletName {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidGetWalletNameResponse {
-    /// TODO
+    /// The id of the wallet, as sent.
     pub wallet_id: u32,
-    /// TODO
+    /// The wallet's name: the one given at creation or by `did_set_wallet_name`, else `Profile N`, or `DID did:chia:1…` for a DID the wallet found on its own.
     pub name: String,
 }
 
-/// Request of `did_update_metadata`: TODO
+/// Request of `did_update_metadata`: Replaces the metadata of a DID with a spend of its singleton.
+///
+/// The new map replaces the old one as a whole: keys left out are removed, and an absent or
+/// empty `metadata` clears it. The wallet stores the new metadata locally before it builds the
+/// spend, so `did_get_metadata` reports it even when the transaction is not pushed or never
+/// confirms. The bundle spends the DID coin and then the coin that spend creates, so the new
+/// metadata is revealed on chain at once; `fee` is paid from the standard wallet.
+///
+/// Pushes by default (`push` absent means true). Fails when `wallet_id` is not a DID wallet,
+/// when the DID has no spendable coin ("DID is not currently spendable") or when a metadata
+/// value is not a string.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`DidUpdateMetadata::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `did_update_metadata` builds a [`DidUpdateMetadataCall`](super::DidUpdateMetadataCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidUpdateMetadata {
-    /// TODO
+    /// Id of the DID wallet whose DID is updated.
     pub wallet_id: u32,
-    /// TODO
+    /// The complete new metadata, key to value; absent means an empty map.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -167,6 +217,8 @@ impl DidUpdateMetadata {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -176,97 +228,109 @@ impl DidUpdateMetadata {
         }
     }
 
-    /// Sets `metadata`: TODO
+    /// Sets `metadata`: The complete new metadata, key to value; absent means an empty map.
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
         self.metadata = Some(metadata);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -284,33 +348,37 @@ impl chia_rpc::ServiceEndpoint for DidUpdateMetadata {
 }
 
 /// Response of `did_update_metadata`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidUpdateMetadataResponse {
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub spend_bundle: serde_json::Value,
-    /// TODO
+    /// All spends the call created, aggregated into one bundle (unsigned when `sign` is false).
+    pub spend_bundle: SpendBundle,
+    /// The id of the DID wallet, as sent.
     pub wallet_id: u32,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `did_get_pubkey`: TODO
+/// Request of `did_get_pubkey`: A fresh public key of a DID wallet's derivation path.
 ///
-/// Access: reads state only.
+/// Each call takes the next unused derivation index of the wallet and marks it used, so the
+/// key differs from call to call; it is not the key that currently controls the DID. Fails when
+/// `wallet_id` is unknown or is not a DID wallet.
+///
+/// Access: changes the state of the service.
 ///
 /// Built with [`DidGetPubkey::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `did_get_pubkey` builds a [`DidGetPubkeyCall`](super::DidGetPubkeyCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidGetPubkey {
-    /// TODO
+    /// Id of the DID wallet.
     pub wallet_id: u32,
 }
 
@@ -323,7 +391,7 @@ impl DidGetPubkey {
 
 impl chia_rpc::Endpoint for DidGetPubkey {
     const NAME: &'static str = "did_get_pubkey";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
     type Response = DidGetPubkeyResponse;
 }
 
@@ -335,11 +403,13 @@ impl chia_rpc::ServiceEndpoint for DidGetPubkey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidGetPubkeyResponse {
-    /// TODO
+    /// The BLS public key of the newly used derivation index.
     pub pubkey: G1Element,
 }
 
-/// Request of `did_get_did`: TODO
+/// Request of `did_get_did`: The DID of a DID wallet and the id of its current coin.
+///
+/// Fails when `wallet_id` is unknown or is not a DID wallet.
 ///
 /// Access: reads state only.
 ///
@@ -348,7 +418,7 @@ pub struct DidGetPubkeyResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidGetDid {
-    /// TODO
+    /// Id of the DID wallet.
     pub wallet_id: u32,
 }
 
@@ -373,16 +443,20 @@ impl chia_rpc::ServiceEndpoint for DidGetDid {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidGetDidResponse {
-    /// TODO
+    /// The id of the wallet, as sent.
     pub wallet_id: u32,
-    /// TODO
-    pub my_did: String,
-    /// TODO
+    /// The DID as a bech32m `did:chia:1…` string; its 32 bytes are the launcher id.
+    pub my_did: Address,
+    /// Id of the DID's current singleton coin; null when the wallet holds no spendable coin of it (e.g. while a spend is pending).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub coin_id: Option<Bytes32>,
 }
 
-/// Request of `did_get_metadata`: TODO
+/// Request of `did_get_metadata`: The metadata of a DID, as the wallet has stored it.
+///
+/// Reads the wallet's local copy, which `did_update_metadata` changes before its spend
+/// confirms; use `did_get_info` for what the chain holds. Fails when `wallet_id` is unknown or
+/// is not a DID wallet.
 ///
 /// Access: reads state only.
 ///
@@ -391,7 +465,7 @@ pub struct DidGetDidResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidGetMetadata {
-    /// TODO
+    /// Id of the DID wallet.
     pub wallet_id: u32,
 }
 
@@ -416,13 +490,16 @@ impl chia_rpc::ServiceEndpoint for DidGetMetadata {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidGetMetadataResponse {
-    /// TODO
+    /// The id of the wallet, as sent.
     pub wallet_id: u32,
-    /// TODO
+    /// The metadata, key to value; empty when none is set.
     pub metadata: BTreeMap<String, String>,
 }
 
-/// Request of `did_get_current_coin_info`: TODO
+/// Request of `did_get_current_coin_info`: The DID of a DID wallet and the details of its current coin.
+///
+/// Fails when `wallet_id` is unknown or is not a DID wallet, and with "DID is not currently
+/// spendable" when the wallet holds no spendable coin of the DID.
 ///
 /// Access: reads state only.
 ///
@@ -431,7 +508,7 @@ pub struct DidGetMetadataResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidGetCurrentCoinInfo {
-    /// TODO
+    /// Id of the DID wallet.
     pub wallet_id: u32,
 }
 
@@ -456,28 +533,33 @@ impl chia_rpc::ServiceEndpoint for DidGetCurrentCoinInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidGetCurrentCoinInfoResponse {
-    /// TODO
+    /// The id of the wallet, as sent.
     pub wallet_id: u32,
-    /// TODO
-    pub my_did: String,
-    /// TODO
+    /// The DID as a bech32m `did:chia:1…` string; its 32 bytes are the launcher id.
+    pub my_did: Address,
+    /// Id of the parent of the DID's current coin.
     pub did_parent: Bytes32,
-    /// TODO
+    /// Tree hash of the DID's current inner puzzle (the layer inside the singleton).
     pub did_innerpuz: Bytes32,
-    /// TODO
+    /// Amount of the current coin in mojos (odd, as for every singleton).
     pub did_amount: u64,
 }
 
-/// Request of `did_create_backup_file`: TODO
+/// Request of `did_create_backup_file`: A text backup of a DID wallet's DID.
 ///
-/// Access: changes the state of the service.
+/// Despite the name no file is written; the backup is returned as a string of `:`-separated
+/// parts: the launcher coin's parent id, puzzle hash and amount, the comma-separated recovery
+/// DIDs, the serialized inner puzzle, the number of recovery approvals needed and the metadata
+/// as JSON. It holds no private key. Fails when `wallet_id` is unknown or is not a DID wallet.
+///
+/// Access: reads state only.
 ///
 /// Built with [`DidCreateBackupFile::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `did_create_backup_file` builds a [`DidCreateBackupFileCall`](super::DidCreateBackupFileCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidCreateBackupFile {
-    /// TODO
+    /// Id of the DID wallet.
     pub wallet_id: u32,
 }
 
@@ -490,7 +572,7 @@ impl DidCreateBackupFile {
 
 impl chia_rpc::Endpoint for DidCreateBackupFile {
     const NAME: &'static str = "did_create_backup_file";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
     type Response = DidCreateBackupFileResponse;
 }
 
@@ -502,82 +584,124 @@ impl chia_rpc::ServiceEndpoint for DidCreateBackupFile {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidCreateBackupFileResponse {
-    /// TODO
+    /// The id of the wallet, as sent.
     pub wallet_id: u32,
-    /// TODO
+    /// The backup text (hex fields without `0x`, then the metadata JSON).
     pub backup_data: String,
 }
 
-/// Request of `did_transfer_did`: TODO
+/// Request of `did_transfer_did`: Sends a DID to a new owner.
+///
+/// Spends the DID's singleton to a DID inner puzzle controlled by the puzzle hash of
+/// `inner_address`, keeping the DID's metadata. `fee` is paid from the standard wallet.
+/// Pushes by default (`push` absent means true).
+///
+/// Fails when `wallet_id` is not a DID wallet, when the DID has no spendable coin, when the
+/// address does not decode, and when `with_recovery_info` is false.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`DidTransferDid::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `did_transfer_did` builds a [`DidTransferDidCall`](super::DidTransferDidCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidTransferDid {
-    /// TODO
+    /// Id of the DID wallet holding the DID.
     pub wallet_id: u32,
-    /// TODO
-    pub inner_address: String,
-    /// TODO
+    /// Address of the new owner (its puzzle hash becomes the DID's inner p2 puzzle hash); any bech32m prefix is accepted.
+    pub inner_address: Address,
+    /// Must be true or absent (the default, true); false is refused because recovery options are no longer supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_recovery_info: Option<bool>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
 
 impl DidTransferDid {
     /// Creates the request from its required fields.
-    pub fn new(wallet_id: u32, inner_address: String) -> Self {
+    pub fn new(wallet_id: u32, inner_address: Address) -> Self {
         Self {
             wallet_id,
             inner_address,
@@ -591,6 +715,8 @@ impl DidTransferDid {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -600,97 +726,109 @@ impl DidTransferDid {
         }
     }
 
-    /// Sets `with_recovery_info`: TODO
+    /// Sets `with_recovery_info`: Must be true or absent (the default, true); false is refused because recovery options are no longer supported.
     pub fn with_recovery_info(mut self, with_recovery_info: bool) -> Self {
         self.with_recovery_info = Some(with_recovery_info);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -711,82 +849,128 @@ impl chia_rpc::ServiceEndpoint for DidTransferDid {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidTransferDidResponse {
-    /// TODO
+    /// The first record of `transactions` (with a fee, that is the fee transaction, which carries the merged spend bundle).
     pub transaction: TransactionRecord,
-    /// TODO
+    /// The `name` of `transaction`.
     pub transaction_id: Bytes32,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `did_message_spend`: TODO
+/// Request of `did_message_spend`: Spends a DID to itself, creating coin and puzzle announcements.
+///
+/// The DID is recreated with its recovery settings and metadata under a new p2 puzzle hash of
+/// this wallet, and the spend emits one `CREATE_COIN_ANNOUNCEMENT` per entry of
+/// `coin_announcements` and one `CREATE_PUZZLE_ANNOUNCEMENT` per entry of
+/// `puzzle_announcements` (plus any `extra_conditions`).
+///
+/// Unlike the other DID transaction endpoints it does **not** push by default (`push` absent
+/// means false), and it ignores `fee`: no fee transaction is made. Fails when `wallet_id` is not
+/// a DID wallet or the DID has no spendable coin.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`DidMessageSpend::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `did_message_spend` builds a [`DidMessageSpendCall`](super::DidMessageSpendCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidMessageSpend {
-    /// TODO
+    /// Id of the DID wallet holding the DID.
     pub wallet_id: u32,
-    /// TODO
+    /// Messages of coin announcements the DID coin makes; absent means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coin_announcements: Option<Vec<Bytes>>,
-    /// TODO
+    /// Messages of puzzle announcements the DID coin makes; absent means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puzzle_announcements: Option<Vec<Bytes>>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -807,6 +991,8 @@ impl DidMessageSpend {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -816,103 +1002,115 @@ impl DidMessageSpend {
         }
     }
 
-    /// Sets `coin_announcements`: TODO
+    /// Sets `coin_announcements`: Messages of coin announcements the DID coin makes; absent means none.
     pub fn coin_announcements(mut self, coin_announcements: Vec<Bytes>) -> Self {
         self.coin_announcements = Some(coin_announcements);
         self
     }
 
-    /// Sets `puzzle_announcements`: TODO
+    /// Sets `puzzle_announcements`: Messages of puzzle announcements the DID coin makes; absent means none.
     pub fn puzzle_announcements(mut self, puzzle_announcements: Vec<Bytes>) -> Self {
         self.puzzle_announcements = Some(puzzle_announcements);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -930,22 +1128,30 @@ impl chia_rpc::ServiceEndpoint for DidMessageSpend {
 }
 
 /// Response of `did_message_spend`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidMessageSpendResponse {
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub spend_bundle: serde_json::Value,
-    /// TODO
+    /// All spends the call created, aggregated into one bundle (unsigned when `sign` is false).
+    pub spend_bundle: SpendBundle,
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `did_get_info`: TODO
+/// Request of `did_get_info`: Looks a DID up on chain and describes its latest (or a given) coin.
+///
+/// Asks a connected full node; the DID need not belong to this wallet. With `latest` the wallet
+/// follows the singleton from the given coin to its unspent coin; the puzzle, solution and hints
+/// returned are those of the spend that created the coin reported in `latest_coin`.
+///
+/// Fails with "No peer connected" without a full node, "Coin record 0x… not found" for an
+/// unknown coin, "The coin is not a DID." when the coin's parent spend is not a DID spend
+/// (as for a launcher id with `latest` false), and when the singleton cannot be followed.
 ///
 /// Access: reads state only.
 ///
@@ -954,9 +1160,9 @@ pub struct DidMessageSpendResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidGetInfo {
-    /// TODO
+    /// The DID as `did:chia:1…`, or the hex id (`0x` optional) of its launcher or of any of its coins.
     pub coin_id: String,
-    /// TODO
+    /// Follow the DID to its current unspent coin (default true); false describes the coin given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest: Option<bool>,
 }
@@ -967,7 +1173,7 @@ impl DidGetInfo {
         Self { coin_id, latest: None }
     }
 
-    /// Sets `latest`: TODO
+    /// Sets `latest`: Follow the DID to its current unspent coin (default true); false describes the coin given.
     pub fn latest(mut self, latest: bool) -> Self {
         self.latest = Some(latest);
         self
@@ -988,32 +1194,41 @@ impl chia_rpc::ServiceEndpoint for DidGetInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidGetInfoResponse {
-    /// TODO
-    pub did_id: String,
-    /// TODO
+    /// The DID as a bech32m `did:chia:1…` string.
+    pub did_id: Address,
+    /// Id of the coin described: the unspent coin with `latest`, else the coin given.
     pub latest_coin: Bytes32,
-    /// TODO
-    pub p2_address: String,
-    /// TODO
-    pub public_key: Bytes,
-    /// TODO
+    /// Address (network prefix, `xch`/`txch`) of the p2 puzzle that controls the DID.
+    pub p2_address: Address,
+    /// The public key curried into that p2 puzzle (the owner's synthetic key).
+    pub public_key: G1Element,
+    /// Hash of the DID's recovery list; null when the list is empty.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub recovery_list_hash: Option<Bytes32>,
-    /// TODO
+    /// Number of recovery DIDs whose approval a recovery needs.
     pub num_verification: u16,
-    /// TODO
+    /// The metadata curried into the DID puzzle, key to value.
     pub metadata: BTreeMap<String, String>,
-    /// TODO
+    /// Id of the DID's launcher coin (the same 32 bytes as `did_id`).
     pub launcher_id: Bytes32,
-    /// TODO
+    /// Serialized puzzle reveal of the spend that created `latest_coin` (its parent's puzzle).
     pub full_puzzle: Bytes,
-    /// TODO
+    /// Serialized solution of that spend.
     pub solution: Bytes,
-    /// TODO
+    /// Memos that spend attached to `latest_coin`; the first is normally the owner's p2 puzzle hash.
     pub hints: Vec<Bytes>,
 }
 
-/// Request of `did_find_lost_did`: TODO
+/// Request of `did_find_lost_did`: Recovers a DID of this wallet that the wallet lost track of.
+///
+/// Fetches the DID's latest coin from a connected full node and, when the DID belongs to one of
+/// this wallet's keys, creates a DID wallet for it (named `DID did:chia:1…`) or repairs the
+/// existing one and adds the coin. The override fields are tried only when the DID's current
+/// puzzle cannot be rebuilt from its last spend.
+///
+/// Fails with "No peer connected", "Coin record 0x… not found", "The coin is not a DID.",
+/// "This DID … does not belong to the connected wallet", and "Cannot recover DID …" when
+/// the puzzle cannot be matched even with the overrides.
 ///
 /// Access: changes the state of the service.
 ///
@@ -1022,15 +1237,15 @@ pub struct DidGetInfoResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DidFindLostDid {
-    /// TODO
+    /// The DID as `did:chia:1…`, or the hex id (`0x` optional) of its launcher or of any of its coins; the latest coin is quickest.
     pub coin_id: String,
-    /// TODO
+    /// Recovery list hash to try when the puzzle does not match; absent keeps the on-chain value. The node (2.7.5) mis-parses it, so it rarely helps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_list_hash: Option<Bytes32>,
-    /// TODO
+    /// Number of required recovery approvals to try when the puzzle does not match; accepted but not applied by the node (2.7.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_verification: Option<u16>,
-    /// TODO
+    /// Metadata to try when the puzzle does not match; absent keeps the on-chain value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
 }
@@ -1046,19 +1261,19 @@ impl DidFindLostDid {
         }
     }
 
-    /// Sets `recovery_list_hash`: TODO
+    /// Sets `recovery_list_hash`: Recovery list hash to try when the puzzle does not match; absent keeps the on-chain value.
     pub fn recovery_list_hash(mut self, recovery_list_hash: Bytes32) -> Self {
         self.recovery_list_hash = Some(recovery_list_hash);
         self
     }
 
-    /// Sets `num_verification`: TODO
+    /// Sets `num_verification`: Number of required recovery approvals to try when the puzzle does not match; accepted but not applied by the node (2.7.5).
     pub fn num_verification(mut self, num_verification: u16) -> Self {
         self.num_verification = Some(num_verification);
         self
     }
 
-    /// Sets `metadata`: TODO
+    /// Sets `metadata`: Metadata to try when the puzzle does not match; absent keeps the on-chain value.
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
         self.metadata = Some(metadata);
         self
@@ -1079,6 +1294,6 @@ impl chia_rpc::ServiceEndpoint for DidFindLostDid {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DidFindLostDidResponse {
-    /// TODO
+    /// The coin id of the request, decoded to hex (the launcher id when a `did:chia:1…` DID was given); not necessarily the latest coin.
     pub latest_coin_id: Bytes32,
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use chia_rpc::{Bytes, Bytes32};
 use crate::generated::types::ExtraCondition;
 
-/// A `did_set_wallet_name` call being built: TODO
+/// A `did_set_wallet_name` call being built: Renames a DID wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidSetWalletNameResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -61,7 +61,7 @@ impl std::future::IntoFuture for DidSetWalletNameCall {
     }
 }
 
-/// A `did_get_wallet_name` call being built: TODO
+/// A `did_get_wallet_name` call being built: The name of a DID wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidGetWalletNameResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -108,7 +108,7 @@ impl std::future::IntoFuture for DidGetWalletNameCall {
     }
 }
 
-/// A `did_update_metadata` call being built: TODO
+/// A `did_update_metadata` call being built: Replaces the metadata of a DID with a spend of its singleton.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidUpdateMetadataResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -116,97 +116,109 @@ impl std::future::IntoFuture for DidGetWalletNameCall {
 pub struct DidUpdateMetadataCall(chia_rpc::Call<DidUpdateMetadata>);
 
 impl DidUpdateMetadataCall {
-    /// Sets `metadata`: TODO
+    /// Sets `metadata`: The complete new metadata, key to value; absent means an empty map.
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
         self.0.request_mut().metadata = Some(metadata);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -251,7 +263,7 @@ impl std::future::IntoFuture for DidUpdateMetadataCall {
     }
 }
 
-/// A `did_get_pubkey` call being built: TODO
+/// A `did_get_pubkey` call being built: A fresh public key of a DID wallet's derivation path.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidGetPubkeyResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -298,7 +310,7 @@ impl std::future::IntoFuture for DidGetPubkeyCall {
     }
 }
 
-/// A `did_get_did` call being built: TODO
+/// A `did_get_did` call being built: The DID of a DID wallet and the id of its current coin.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidGetDidResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -345,7 +357,7 @@ impl std::future::IntoFuture for DidGetDidCall {
     }
 }
 
-/// A `did_get_metadata` call being built: TODO
+/// A `did_get_metadata` call being built: The metadata of a DID, as the wallet has stored it.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidGetMetadataResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -392,7 +404,7 @@ impl std::future::IntoFuture for DidGetMetadataCall {
     }
 }
 
-/// A `did_get_current_coin_info` call being built: TODO
+/// A `did_get_current_coin_info` call being built: The DID of a DID wallet and the details of its current coin.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidGetCurrentCoinInfoResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -439,7 +451,7 @@ impl std::future::IntoFuture for DidGetCurrentCoinInfoCall {
     }
 }
 
-/// A `did_create_backup_file` call being built: TODO
+/// A `did_create_backup_file` call being built: A text backup of a DID wallet's DID.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidCreateBackupFileResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -486,7 +498,7 @@ impl std::future::IntoFuture for DidCreateBackupFileCall {
     }
 }
 
-/// A `did_transfer_did` call being built: TODO
+/// A `did_transfer_did` call being built: Sends a DID to a new owner.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidTransferDidResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -494,97 +506,109 @@ impl std::future::IntoFuture for DidCreateBackupFileCall {
 pub struct DidTransferDidCall(chia_rpc::Call<DidTransferDid>);
 
 impl DidTransferDidCall {
-    /// Sets `with_recovery_info`: TODO
+    /// Sets `with_recovery_info`: Must be true or absent (the default, true); false is refused because recovery options are no longer supported.
     pub fn with_recovery_info(mut self, with_recovery_info: bool) -> Self {
         self.0.request_mut().with_recovery_info = Some(with_recovery_info);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -629,7 +653,7 @@ impl std::future::IntoFuture for DidTransferDidCall {
     }
 }
 
-/// A `did_message_spend` call being built: TODO
+/// A `did_message_spend` call being built: Spends a DID to itself, creating coin and puzzle announcements.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidMessageSpendResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -637,103 +661,115 @@ impl std::future::IntoFuture for DidTransferDidCall {
 pub struct DidMessageSpendCall(chia_rpc::Call<DidMessageSpend>);
 
 impl DidMessageSpendCall {
-    /// Sets `coin_announcements`: TODO
+    /// Sets `coin_announcements`: Messages of coin announcements the DID coin makes; absent means none.
     pub fn coin_announcements(mut self, coin_announcements: Vec<Bytes>) -> Self {
         self.0.request_mut().coin_announcements = Some(coin_announcements);
         self
     }
 
-    /// Sets `puzzle_announcements`: TODO
+    /// Sets `puzzle_announcements`: Messages of puzzle announcements the DID coin makes; absent means none.
     pub fn puzzle_announcements(mut self, puzzle_announcements: Vec<Bytes>) -> Self {
         self.0.request_mut().puzzle_announcements = Some(puzzle_announcements);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -778,7 +814,7 @@ impl std::future::IntoFuture for DidMessageSpendCall {
     }
 }
 
-/// A `did_get_info` call being built: TODO
+/// A `did_get_info` call being built: Looks a DID up on chain and describes its latest (or a given) coin.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidGetInfoResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -786,7 +822,7 @@ impl std::future::IntoFuture for DidMessageSpendCall {
 pub struct DidGetInfoCall(chia_rpc::Call<DidGetInfo>);
 
 impl DidGetInfoCall {
-    /// Sets `latest`: TODO
+    /// Sets `latest`: Follow the DID to its current unspent coin (default true); false describes the coin given.
     pub fn latest(mut self, latest: bool) -> Self {
         self.0.request_mut().latest = Some(latest);
         self
@@ -831,7 +867,7 @@ impl std::future::IntoFuture for DidGetInfoCall {
     }
 }
 
-/// A `did_find_lost_did` call being built: TODO
+/// A `did_find_lost_did` call being built: Recovers a DID of this wallet that the wallet lost track of.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DidFindLostDidResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -839,19 +875,19 @@ impl std::future::IntoFuture for DidGetInfoCall {
 pub struct DidFindLostDidCall(chia_rpc::Call<DidFindLostDid>);
 
 impl DidFindLostDidCall {
-    /// Sets `recovery_list_hash`: TODO
+    /// Sets `recovery_list_hash`: Recovery list hash to try when the puzzle does not match; absent keeps the on-chain value.
     pub fn recovery_list_hash(mut self, recovery_list_hash: Bytes32) -> Self {
         self.0.request_mut().recovery_list_hash = Some(recovery_list_hash);
         self
     }
 
-    /// Sets `num_verification`: TODO
+    /// Sets `num_verification`: Number of required recovery approvals to try when the puzzle does not match; accepted but not applied by the node (2.7.5).
     pub fn num_verification(mut self, num_verification: u16) -> Self {
         self.0.request_mut().num_verification = Some(num_verification);
         self
     }
 
-    /// Sets `metadata`: TODO
+    /// Sets `metadata`: Metadata to try when the puzzle does not match; absent keeps the on-chain value.
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
         self.0.request_mut().metadata = Some(metadata);
         self

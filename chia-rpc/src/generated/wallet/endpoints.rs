@@ -2,14 +2,19 @@
 //! Requests and responses of the wallet endpoints (`schema/wallet.yaml`).
 
 use std::collections::BTreeMap;
-use chia_rpc::{Bytes32, G1Element};
+use chia_rpc::{Address, Bytes32, G1Element};
 use crate::generated::types::{
-    CreateNewWalletType, DIDType, ExtraCondition, NewPoolWalletInitialTargetState,
-    PrivateKeyInfo, SyncStatus, TransactionRecord, UnsignedTransaction,
-    WalletCreationMode, WalletInfo,
+    CreateNewWalletType, CreatedWalletType, DIDType, ExtraCondition,
+    NewPoolWalletInitialTargetState, PrivateKeyInfo, SpendBundle, SyncStatus,
+    TransactionRecord, UnsignedTransaction, WalletCreationMode, WalletInfo, WalletType,
 };
 
-/// Request of `log_in`: TODO
+/// Request of `log_in`: Makes the wallet run with the key of a fingerprint.
+///
+/// Stops the wallet of the key now logged in and starts it with the given key and that key's
+/// own database; the wallet then syncs from where that database left off. Nothing happens
+/// when the key is already logged in. Fails with \`fingerprint … not found in keychain or
+/// keychain is empty\` when the wallet cannot start with that key.
 ///
 /// Access: changes the state of the service.
 ///
@@ -18,7 +23,7 @@ use crate::generated::types::{
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LogIn {
-    /// TODO
+    /// Fingerprint of the key to log in with.
     pub fingerprint: u32,
 }
 
@@ -43,11 +48,11 @@ impl chia_rpc::ServiceEndpoint for LogIn {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogInResponse {
-    /// TODO
+    /// Fingerprint of the key now logged in (the one asked for).
     pub fingerprint: u32,
 }
 
-/// Request of `get_logged_in_fingerprint`: TODO
+/// Request of `get_logged_in_fingerprint`: Fingerprint of the key the wallet runs with.
 ///
 /// Access: reads state only.
 ///
@@ -87,12 +92,16 @@ impl chia_rpc::ServiceEndpoint for GetLoggedInFingerprint {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetLoggedInFingerprintResponse {
-    /// TODO
+    /// Fingerprint of the logged-in key; null when no key is logged in.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub fingerprint: Option<u32>,
 }
 
-/// Request of `get_public_keys`: TODO
+/// Request of `get_public_keys`: Fingerprints of every key in the keychain.
+///
+/// Reports a locked keyring in `keyring_is_locked` rather than failing; other keychain errors
+/// fail with `Error while getting keys. If the issue persists, restart all services.` and the
+/// original error.
 ///
 /// Access: reads state only.
 ///
@@ -132,23 +141,29 @@ impl chia_rpc::ServiceEndpoint for GetPublicKeys {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPublicKeysResponse {
-    /// TODO
+    /// True when the keyring is locked by a passphrase, so no fingerprints could be read.
     pub keyring_is_locked: bool,
-    /// TODO
+    /// Fingerprints of all keys, in keychain order; null when the keyring is locked.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub public_key_fingerprints: Option<Vec<u32>>,
 }
 
-/// Request of `get_private_key`: TODO
+/// Request of `get_private_key`: The secret key and mnemonic of a key in the keychain, with its public keys.
+///
+/// The reply carries the master secret key and the mnemonic: whoever reads it controls the
+/// key's funds. Fails with `Could not get a private key for fingerprint …` when the keychain
+/// holds no secret key of that fingerprint (also for keys added as public keys only).
 ///
 /// Access: reads state only.
+///
+/// The reply carries secrets: its body never appears in errors; keep it out of logs.
 ///
 /// Built with [`GetPrivateKey::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `get_private_key` builds a [`GetPrivateKeyCall`](super::GetPrivateKeyCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetPrivateKey {
-    /// TODO
+    /// Fingerprint of the key.
     pub fingerprint: u32,
 }
 
@@ -162,6 +177,7 @@ impl GetPrivateKey {
 impl chia_rpc::Endpoint for GetPrivateKey {
     const NAME: &'static str = "get_private_key";
     const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
+    const SENSITIVE: bool = true;
     type Response = GetPrivateKeyResponse;
 }
 
@@ -173,13 +189,18 @@ impl chia_rpc::ServiceEndpoint for GetPrivateKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPrivateKeyResponse {
-    /// TODO
+    /// The key.
     pub private_key: PrivateKeyInfo,
 }
 
-/// Request of `generate_mnemonic`: TODO
+/// Request of `generate_mnemonic`: A new random 24-word mnemonic.
+///
+/// Nothing is stored; pass the words to `add_key` to add the key they make. The reply is a
+/// secret.
 ///
 /// Access: reads state only.
+///
+/// The reply carries secrets: its body never appears in errors; keep it out of logs.
 ///
 /// Built with [`GenerateMnemonic::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `generate_mnemonic` builds a [`GenerateMnemonicCall`](super::GenerateMnemonicCall) directly.
 #[derive(
@@ -206,6 +227,7 @@ impl GenerateMnemonic {
 impl chia_rpc::Endpoint for GenerateMnemonic {
     const NAME: &'static str = "generate_mnemonic";
     const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
+    const SENSITIVE: bool = true;
     type Response = GenerateMnemonicResponse;
 }
 
@@ -214,27 +236,50 @@ impl chia_rpc::ServiceEndpoint for GenerateMnemonic {
 }
 
 /// Response of `generate_mnemonic`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GenerateMnemonicResponse {
-    /// TODO
+    /// The 24 words, in order.
     pub mnemonic: Vec<String>,
 }
 
-/// Request of `add_key`: TODO
+impl std::fmt::Debug for GenerateMnemonicResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenerateMnemonicResponse")
+            .field("mnemonic", &format_args!("<redacted>"))
+            .finish()
+    }
+}
+
+/// Request of `add_key`: Adds a key to the keychain from its mnemonic and logs in with it.
+///
+/// The wallet then stops and starts again with the new key, as `log_in` does. Fails when a
+/// word is not in the BIP-39 word list, when the word count or checksum is wrong, when the key
+/// is already in the keychain, when the label is invalid or used by another key, and with
+/// `Failed to start` when the wallet does not start with the new key.
 ///
 /// Access: changes the state of the service.
 ///
 /// Built with [`AddKey::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `add_key` builds a [`AddKeyCall`](super::AddKeyCall) directly.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddKey {
-    /// TODO
+    /// The words of the mnemonic, in order: 12, 15, 18, 21 or 24 BIP-39 words, each of which
+    /// may be shortened to its first four letters.
     pub mnemonic: Vec<String>,
-    /// TODO
+    /// Label to give the key in the keychain; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl std::fmt::Debug for AddKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddKey")
+            .field("mnemonic", &format_args!("<redacted>"))
+            .field("label", &self.label)
+            .finish()
+    }
 }
 
 impl AddKey {
@@ -243,7 +288,7 @@ impl AddKey {
         Self { mnemonic, label: None }
     }
 
-    /// Sets `label`: TODO
+    /// Sets `label`: Label to give the key in the keychain; left out, none.
     pub fn label(mut self, label: String) -> Self {
         self.label = Some(label);
         self
@@ -264,11 +309,15 @@ impl chia_rpc::ServiceEndpoint for AddKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddKeyResponse {
-    /// TODO
+    /// Fingerprint of the added key, now logged in.
     pub fingerprint: u32,
 }
 
-/// Request of `delete_key`: TODO
+/// Request of `delete_key`: Removes a key from the keychain and deletes its wallet database.
+///
+/// The wallet stops first, so afterwards no key is logged in, even when the deleted key was
+/// another one; call `log_in` to go on. The key's wallet database on the current network is
+/// deleted. Succeeds when no key has that fingerprint.
 ///
 /// Access: changes the state of the service.
 ///
@@ -277,7 +326,7 @@ pub struct AddKeyResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteKey {
-    /// TODO
+    /// Fingerprint of the key to delete.
     pub fingerprint: u32,
 }
 
@@ -303,18 +352,22 @@ impl chia_rpc::ServiceEndpoint for DeleteKey {
 #[non_exhaustive]
 pub struct DeleteKeyResponse {}
 
-/// Request of `check_delete_key`: TODO
+/// Request of `check_delete_key`: Tells whether a key receives farming rewards or holds funds, before deleting it.
 ///
-/// Access: reads state only.
+/// To read the balances it logs in with that key when another one is logged in, and leaves it
+/// logged in. A fingerprint without a secret key in the keychain yields false everywhere.
+///
+/// Access: changes the state of the service.
 ///
 /// Built with [`CheckDeleteKey::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `check_delete_key` builds a [`CheckDeleteKeyCall`](super::CheckDeleteKeyCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckDeleteKey {
-    /// TODO
+    /// Fingerprint of the key to check.
     pub fingerprint: u32,
-    /// TODO
+    /// How many derivation indexes (hardened and unhardened each) to search for the reward
+    /// addresses; left out, 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ph_to_search: Option<u16>,
 }
@@ -328,7 +381,7 @@ impl CheckDeleteKey {
         }
     }
 
-    /// Sets `max_ph_to_search`: TODO
+    /// Sets `max_ph_to_search`: How many derivation indexes (hardened and unhardened each) to search for the reward addresses; left out, 100.
     pub fn max_ph_to_search(mut self, max_ph_to_search: u16) -> Self {
         self.max_ph_to_search = Some(max_ph_to_search);
         self
@@ -337,7 +390,7 @@ impl CheckDeleteKey {
 
 impl chia_rpc::Endpoint for CheckDeleteKey {
     const NAME: &'static str = "check_delete_key";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
     type Response = CheckDeleteKeyResponse;
 }
 
@@ -349,17 +402,20 @@ impl chia_rpc::ServiceEndpoint for CheckDeleteKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckDeleteKeyResponse {
-    /// TODO
+    /// The fingerprint checked.
     pub fingerprint: u32,
-    /// TODO
+    /// Whether the farmer's reward address in config.yaml (`farmer.xch_target_address`) belongs to the key.
     pub used_for_farmer_rewards: bool,
-    /// TODO
+    /// Whether the pool reward address in config.yaml (`pool.xch_target_address`) belongs to the key.
     pub used_for_pool_rewards: bool,
-    /// TODO
+    /// Whether any wallet of the key has a non-zero confirmed or pending balance.
     pub wallet_balance: bool,
 }
 
-/// Request of `delete_all_keys`: TODO
+/// Request of `delete_all_keys`: Removes every key from the keychain and deletes all their wallet databases.
+///
+/// The wallet stops first and no key is logged in afterwards. Irreversible without the
+/// mnemonics.
 ///
 /// Access: changes the state of the service.
 ///
@@ -400,7 +456,11 @@ impl chia_rpc::ServiceEndpoint for DeleteAllKeys {
 #[non_exhaustive]
 pub struct DeleteAllKeysResponse {}
 
-/// Request of `set_wallet_resync_on_startup`: TODO
+/// Request of `set_wallet_resync_on_startup`: Makes the logged-in key's wallet resync from scratch the next time it starts.
+///
+/// Records the fingerprint in config.yaml (`wallet.reset_sync_for_fingerprint`). At its next
+/// start with that key (a restart or `log_in`) the wallet clears its coin and sync data and
+/// syncs again; transaction, offer and other records are kept. Requires a logged-in key.
 ///
 /// Access: changes the state of the service.
 ///
@@ -418,7 +478,8 @@ pub struct DeleteAllKeysResponse {}
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SetWalletResyncOnStartup {
-    /// TODO
+    /// True (the default when left out) to schedule the resync; false to cancel one
+    /// scheduled for this key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
@@ -429,7 +490,7 @@ impl SetWalletResyncOnStartup {
         Self { enable: None }
     }
 
-    /// Sets `enable`: TODO
+    /// Sets `enable`: True (the default when left out) to schedule the resync; false to cancel one scheduled for this key.
     pub fn enable(mut self, enable: bool) -> Self {
         self.enable = Some(enable);
         self
@@ -451,7 +512,7 @@ impl chia_rpc::ServiceEndpoint for SetWalletResyncOnStartup {
 #[non_exhaustive]
 pub struct SetWalletResyncOnStartupResponse {}
 
-/// Request of `get_sync_status`: TODO
+/// Request of `get_sync_status`: Whether the wallet is synced or syncing.
 ///
 /// Access: reads state only.
 ///
@@ -491,15 +552,17 @@ impl chia_rpc::ServiceEndpoint for GetSyncStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSyncStatusResponse {
-    /// TODO
+    /// True when the wallet has a full node peer, has processed up to its peak, and the peak
+    /// is less than five minutes old; on a simulator network, as soon as it has a peer and a
+    /// peak.
     pub synced: bool,
-    /// TODO
+    /// True while the wallet is catching up or still has new peaks to process.
     pub syncing: bool,
-    /// TODO
+    /// Always true; kept for older clients.
     pub genesis_initialized: bool,
 }
 
-/// Request of `get_full_node_peer_count`: TODO
+/// Request of `get_full_node_peer_count`: Number of full nodes the wallet is connected to.
 ///
 /// Access: reads state only.
 ///
@@ -539,11 +602,11 @@ impl chia_rpc::ServiceEndpoint for GetFullNodePeerCount {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetFullNodePeerCountResponse {
-    /// TODO
+    /// The number of connected full node peers.
     pub peer_count: u64,
 }
 
-/// Request of `get_height_info`: TODO
+/// Request of `get_height_info`: The block height the wallet is synced to.
 ///
 /// Access: reads state only.
 ///
@@ -561,7 +624,8 @@ pub struct GetFullNodePeerCountResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetHeightInfo {
-    /// TODO
+    /// Report the height of the wallet's peak, known even while syncing, instead of the height
+    /// it has finished syncing to (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_peak_height: Option<bool>,
 }
@@ -572,7 +636,7 @@ impl GetHeightInfo {
         Self { use_peak_height: None }
     }
 
-    /// Sets `use_peak_height`: TODO
+    /// Sets `use_peak_height`: Report the height of the wallet's peak, known even while syncing, instead of the height it has finished syncing to (default false).
     pub fn use_peak_height(mut self, use_peak_height: bool) -> Self {
         self.use_peak_height = Some(use_peak_height);
         self
@@ -593,43 +657,46 @@ impl chia_rpc::ServiceEndpoint for GetHeightInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetHeightInfoResponse {
-    /// TODO
+    /// The block height; 0 before the wallet has synced anything.
     pub height: u32,
-    /// TODO
+    /// Timestamp (Unix seconds) of the latest transaction block at the wallet's peak; 0 before it has one.
     pub latest_timestamp: u64,
-    /// TODO
+    /// Whether the block at `height` is a transaction block; null when the wallet holds no record of that block.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub is_transaction_block: Option<bool>,
-    /// TODO
+    /// Height of the latest transaction block before the block at `height`; null when the wallet holds no record of that block.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub prev_transaction_block_height: Option<u32>,
 }
 
-/// Request of `push_tx`: TODO
+/// Request of `push_tx`: Sends a spend bundle to the wallet's full node peers.
 ///
-/// Access: changes the state of the service.
+/// The bundle goes to every connected full node as it is: the wallet neither signs nor
+/// records it, and the reply does not say whether a node accepted it (use the full node's
+/// `push_tx` for that). Fails with `Wallet is not currently connected to any full node peers`
+/// when there is none.
+///
+/// Access: creates or pushes a transaction.
 ///
 /// Built with [`PushTx::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `push_tx` builds a [`PushTxCall`](super::PushTxCall) directly.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PushTx {
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub spend_bundle: serde_json::Value,
+    /// The signed spend bundle to send.
+    pub spend_bundle: SpendBundle,
 }
 
 impl PushTx {
     /// Creates the request from its required fields.
-    pub fn new(spend_bundle: serde_json::Value) -> Self {
+    pub fn new(spend_bundle: SpendBundle) -> Self {
         Self { spend_bundle }
     }
 }
 
 impl chia_rpc::Endpoint for PushTx {
     const NAME: &'static str = "push_tx";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Transaction;
     type Response = PushTxResponse;
 }
 
@@ -642,64 +709,107 @@ impl chia_rpc::ServiceEndpoint for PushTx {
 #[non_exhaustive]
 pub struct PushTxResponse {}
 
-/// Request of `push_transactions`: TODO
+/// Request of `push_transactions`: Stores transactions built earlier in the wallet and sends them to the network.
+///
+/// For transactions a transaction endpoint returned unpushed (`push: false`), possibly signed
+/// elsewhere. They are finished like the wallet's own: merged (`merge_spends`), signed
+/// (`sign`), stored and sent. With a `fee` the wallet adds an XCH fee transaction tied to them
+/// by an ASSERT_CONCURRENT_SPEND on the first coin they spend; `extra_conditions` and the
+/// validity times go on that fee spend, and without a fee they fail with \`Cannot add
+/// conditions to a transaction if no new fee spend is being added`. `push\` is true by default
+/// here; false fails with `Cannot push transactions if push is False`.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`PushTransactions::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `push_transactions` builds a [`PushTransactionsCall`](super::PushTransactionsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PushTransactions {
-    /// TODO
+    /// The transactions, as a transaction endpoint returned them in `transactions`.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -718,6 +828,8 @@ impl PushTransactions {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -727,91 +839,103 @@ impl PushTransactions {
         }
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -832,15 +956,21 @@ impl chia_rpc::ServiceEndpoint for PushTransactions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushTransactionsResponse {
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `get_timestamp_for_height`: TODO
+/// Request of `get_timestamp_for_height`: Timestamp of the block at a height, asked of the full node peers.
+///
+/// For a block that is not a transaction block it is the timestamp of the nearest transaction
+/// block below it. Fails with `Error fetching timestamp from all peers` when no peer answers
+/// (no peers, or the height is above their peak).
 ///
 /// Access: reads state only.
 ///
@@ -849,7 +979,7 @@ pub struct PushTransactionsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetTimestampForHeight {
-    /// TODO
+    /// The block height.
     pub height: u32,
 }
 
@@ -874,11 +1004,15 @@ impl chia_rpc::ServiceEndpoint for GetTimestampForHeight {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTimestampForHeightResponse {
-    /// TODO
+    /// The timestamp in Unix seconds.
     pub timestamp: u64,
 }
 
-/// Request of `get_fee_estimate`: TODO
+/// Request of `get_fee_estimate`: The fee rate a full node peer estimates for inclusion right away.
+///
+/// Asks one connected full node over the peer protocol, with the current time as target.
+/// Fails with `Wallet is not currently connected to any full node peers` without a peer, and
+/// with the node's error text when it cannot estimate.
 ///
 /// Access: reads state only.
 ///
@@ -918,11 +1052,17 @@ impl chia_rpc::ServiceEndpoint for GetFeeEstimate {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetFeeEstimateResponse {
-    /// TODO
+    /// Estimated fee rate in mojos per unit of CLVM cost, rounded down (often 0 while the
+    /// mempool has room); multiply by a transaction's cost for its fee.
     pub fee_per_cost: u64,
 }
 
-/// Request of `set_auto_claim`: TODO
+/// Request of `set_auto_claim`: Sets whether and how the wallet claims clawback payments sent to it.
+///
+/// The settings replace the previous ones as a whole: a field left out takes its default, not
+/// its current value. They are saved in config.yaml (`wallet.auto_claim`). When enabled, at
+/// each new peak the wallet claims the clawback coins sent to it whose clawback period has
+/// passed, in batches.
 ///
 /// Access: changes the state of the service.
 ///
@@ -940,16 +1080,16 @@ pub struct GetFeeEstimateResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SetAutoClaim {
-    /// TODO
+    /// Whether to claim automatically; left out, false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// TODO
+    /// Fee in mojos of each claim transaction; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tx_fee: Option<u64>,
-    /// TODO
+    /// Claim only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_amount: Option<u64>,
-    /// TODO
+    /// Most coins claimed by one transaction; left out (or 0), 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<u16>,
 }
@@ -965,25 +1105,25 @@ impl SetAutoClaim {
         }
     }
 
-    /// Sets `enabled`: TODO
+    /// Sets `enabled`: Whether to claim automatically; left out, false.
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
         self
     }
 
-    /// Sets `tx_fee`: TODO
+    /// Sets `tx_fee`: Fee in mojos of each claim transaction; left out, 0.
     pub fn tx_fee(mut self, tx_fee: u64) -> Self {
         self.tx_fee = Some(tx_fee);
         self
     }
 
-    /// Sets `min_amount`: TODO
+    /// Sets `min_amount`: Claim only coins of at least this many mojos; left out, 0.
     pub fn min_amount(mut self, min_amount: u64) -> Self {
         self.min_amount = Some(min_amount);
         self
     }
 
-    /// Sets `batch_size`: TODO
+    /// Sets `batch_size`: Most coins claimed by one transaction; left out (or 0), 50.
     pub fn batch_size(mut self, batch_size: u16) -> Self {
         self.batch_size = Some(batch_size);
         self
@@ -1004,17 +1144,19 @@ impl chia_rpc::ServiceEndpoint for SetAutoClaim {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetAutoClaimResponse {
-    /// TODO
+    /// Whether claiming is on.
     pub enabled: bool,
-    /// TODO
+    /// Fee in mojos of each claim transaction.
     pub tx_fee: u64,
-    /// TODO
+    /// Smallest coin claimed, in mojos.
     pub min_amount: u64,
-    /// TODO
+    /// Most coins claimed by one transaction.
     pub batch_size: u16,
 }
 
-/// Request of `get_auto_claim`: TODO
+/// Request of `get_auto_claim`: The wallet's settings for claiming clawback payments automatically.
+///
+/// Never set, they are the defaults of `set_auto_claim` (off, fee 0, minimum 0, batches of 50).
 ///
 /// Access: reads state only.
 ///
@@ -1054,17 +1196,19 @@ impl chia_rpc::ServiceEndpoint for GetAutoClaim {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAutoClaimResponse {
-    /// TODO
+    /// Whether claiming is on.
     pub enabled: bool,
-    /// TODO
+    /// Fee in mojos of each claim transaction.
     pub tx_fee: u64,
-    /// TODO
+    /// Smallest coin claimed, in mojos.
     pub min_amount: u64,
-    /// TODO
+    /// Most coins claimed by one transaction.
     pub batch_size: u16,
 }
 
-/// Request of `get_wallets`: TODO
+/// Request of `get_wallets`: The wallets of the logged-in key.
+///
+/// Fails when `type` is not a known wallet type number.
 ///
 /// Access: reads state only.
 ///
@@ -1082,10 +1226,10 @@ pub struct GetAutoClaimResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetWallets {
-    /// TODO
+    /// Only wallets of this kind; left out, all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<u16>,
-    /// TODO
+    pub r#type: Option<WalletType>,
+    /// Fill in each wallet's `data` (and the CR-CAT fields); default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_data: Option<bool>,
 }
@@ -1099,13 +1243,13 @@ impl GetWallets {
         }
     }
 
-    /// Sets `type`: TODO
-    pub fn r#type(mut self, r#type: u16) -> Self {
+    /// Sets `type`: Only wallets of this kind; left out, all.
+    pub fn r#type(mut self, r#type: WalletType) -> Self {
         self.r#type = Some(r#type);
         self
     }
 
-    /// Sets `include_data`: TODO
+    /// Sets `include_data`: Fill in each wallet's `data` (and the CR-CAT fields); default true.
     pub fn include_data(mut self, include_data: bool) -> Self {
         self.include_data = Some(include_data);
         self
@@ -1126,116 +1270,169 @@ impl chia_rpc::ServiceEndpoint for GetWallets {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetWalletsResponse {
-    /// TODO
+    /// The wallets, by id.
     pub wallets: Vec<WalletInfo>,
-    /// TODO
+    /// Fingerprint of the logged-in key; null when none is.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub fingerprint: Option<u32>,
 }
 
-/// Request of `create_new_wallet`: TODO
+/// Request of `create_new_wallet`: Creates a CAT, DID, NFT, plot NFT (pool) or remote wallet for the logged-in key.
+///
+/// What it does depends on `wallet_type`; a field that does not belong to it is refused.
+///
+/// - `cat_wallet`, `mode: existing`: tracks the CAT of `asset_id` (returns the wallet that
+///   already does, if any). `mode: new` only exists for tests: with `test: true` it mints
+///   `amount` mojos of a new CAT with a genesis-by-coin-id TAIL; otherwise it fails and points
+///   to the CAT admin tool. Minting must be pushed.
+/// - `did_wallet`, `did_type: new`: creates a DID holding `amount` mojos (odd, else it fails
+///   with `DID amount must be odd number`) and an NFT wallet for it. `did_type: recovery`:
+///   imports an existing DID from `backup_data`.
+/// - `nft_wallet`: an NFT wallet, bound to the DID `did_id` when given; returns an existing
+///   NFT wallet with the same DID (or the same absence of one) instead of creating another.
+/// - `pool_wallet` (`mode` new or left out): launches a plot NFT in `initial_target_state`,
+///   of version `plotnft_version`; the wallet itself only appears once the launch is
+///   confirmed, so no `wallet_id` is returned.
+/// - `remote_wallet`: a wallet tracking coins registered through the RPC; a key can have only
+///   one (`Only one RemoteWallet instance is supported`).
+///
+/// The sync check of `TxOptions` applies to every kind. Only CAT wallets (both modes), new
+/// DIDs and pool wallets are transactions: just their replies carry `transactions` and
+/// `unsigned_transactions`. Every reply carries `type` and `sync_status`.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
 ///
 /// Built with [`CreateNewWallet::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `create_new_wallet` builds a [`CreateNewWalletCall`](super::CreateNewWalletCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateNewWallet {
-    /// TODO
+    /// Kind of wallet to create.
     pub wallet_type: CreateNewWalletType,
-    /// TODO
+    /// CAT wallets (required): mint a new CAT or track an existing one. Pool wallets: only `new`. Refused otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<WalletCreationMode>,
-    /// TODO
+    /// CAT `new`: mojos of CAT to mint. DID `new`: mojos locked in the DID coin, odd. Required there, refused elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<u64>,
-    /// TODO
+    /// Name of a CAT, NFT or remote wallet. Left out, a known CAT's name or one derived from the asset id, `NFT Wallet`, `Remote Wallet #1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// TODO
+    /// Must be true for CAT `new`, the test-only mint; refused elsewhere. Default false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<bool>,
-    /// TODO
+    /// CAT `existing` (required): asset id (TAIL hash) of the CAT to track.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<Bytes32>,
-    /// TODO
+    /// DID wallets (required): create a new DID or import one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub did_type: Option<DIDType>,
-    /// TODO
+    /// Former DID recovery list; no longer supported, so only an empty list is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_dids: Option<Vec<String>>,
-    /// TODO
+    /// DID `new`: metadata of the DID as key/value strings; left out, empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
-    /// TODO
+    /// DID `new`: name of the DID wallet (left out, generated); the NFT wallet made with it is named after it plus ` NFT Wallet`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_name: Option<String>,
-    /// TODO
+    /// DID `recovery` (required): the DID's backup string, as `did_create_backup_file` returns it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_data: Option<String>,
-    /// TODO
+    /// NFT wallets: the DID (`did:chia:1…`) the NFT wallet belongs to; left out, a wallet for NFTs without DID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub did_id: Option<String>,
-    /// TODO
+    pub did_id: Option<Address>,
+    /// Pool wallets (required): where the new plot NFT farms to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_target_state: Option<NewPoolWalletInitialTargetState>,
-    /// TODO
+    /// Pool wallets, version 1: puzzle hash that rewards left at the plot NFT's reward address may be sent to after `p2_singleton_delay_time`; left out, a new address of this wallet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2_singleton_delayed_ph: Option<Bytes32>,
-    /// TODO
+    /// Pool wallets, version 1: seconds before `p2_singleton_delayed_ph` may take the rewards; left out, 604800 (one week).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2_singleton_delay_time: Option<u64>,
-    /// TODO
+    /// Pool wallets: 1 for the original plot NFT, 2 for the version 2 plot NFT; left out, 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plotnft_version: Option<u8>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -1269,6 +1466,8 @@ impl CreateNewWallet {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -1278,73 +1477,73 @@ impl CreateNewWallet {
         }
     }
 
-    /// Sets `mode`: TODO
+    /// Sets `mode`: CAT wallets (required): mint a new CAT or track an existing one.
     pub fn mode(mut self, mode: WalletCreationMode) -> Self {
         self.mode = Some(mode);
         self
     }
 
-    /// Sets `amount`: TODO
+    /// Sets `amount`: CAT `new`: mojos of CAT to mint.
     pub fn amount(mut self, amount: u64) -> Self {
         self.amount = Some(amount);
         self
     }
 
-    /// Sets `name`: TODO
+    /// Sets `name`: Name of a CAT, NFT or remote wallet.
     pub fn name(mut self, name: String) -> Self {
         self.name = Some(name);
         self
     }
 
-    /// Sets `test`: TODO
+    /// Sets `test`: Must be true for CAT `new`, the test-only mint; refused elsewhere.
     pub fn test(mut self, test: bool) -> Self {
         self.test = Some(test);
         self
     }
 
-    /// Sets `asset_id`: TODO
+    /// Sets `asset_id`: CAT `existing` (required): asset id (TAIL hash) of the CAT to track.
     pub fn asset_id(mut self, asset_id: Bytes32) -> Self {
         self.asset_id = Some(asset_id);
         self
     }
 
-    /// Sets `did_type`: TODO
+    /// Sets `did_type`: DID wallets (required): create a new DID or import one.
     pub fn did_type(mut self, did_type: DIDType) -> Self {
         self.did_type = Some(did_type);
         self
     }
 
-    /// Sets `backup_dids`: TODO
+    /// Sets `backup_dids`: Former DID recovery list; no longer supported, so only an empty list is accepted.
     pub fn backup_dids(mut self, backup_dids: Vec<String>) -> Self {
         self.backup_dids = Some(backup_dids);
         self
     }
 
-    /// Sets `metadata`: TODO
+    /// Sets `metadata`: DID `new`: metadata of the DID as key/value strings; left out, empty.
     pub fn metadata(mut self, metadata: BTreeMap<String, String>) -> Self {
         self.metadata = Some(metadata);
         self
     }
 
-    /// Sets `wallet_name`: TODO
+    /// Sets `wallet_name`: DID `new`: name of the DID wallet (left out, generated); the NFT wallet made with it is named after it plus ` NFT Wallet`.
     pub fn wallet_name(mut self, wallet_name: String) -> Self {
         self.wallet_name = Some(wallet_name);
         self
     }
 
-    /// Sets `backup_data`: TODO
+    /// Sets `backup_data`: DID `recovery` (required): the DID's backup string, as `did_create_backup_file` returns it.
     pub fn backup_data(mut self, backup_data: String) -> Self {
         self.backup_data = Some(backup_data);
         self
     }
 
-    /// Sets `did_id`: TODO
-    pub fn did_id(mut self, did_id: String) -> Self {
+    /// Sets `did_id`: NFT wallets: the DID (`did:chia:1…`) the NFT wallet belongs to; left out, a wallet for NFTs without DID.
+    pub fn did_id(mut self, did_id: Address) -> Self {
         self.did_id = Some(did_id);
         self
     }
 
-    /// Sets `initial_target_state`: TODO
+    /// Sets `initial_target_state`: Pool wallets (required): where the new plot NFT farms to.
     pub fn initial_target_state(
         mut self,
         initial_target_state: NewPoolWalletInitialTargetState,
@@ -1353,109 +1552,121 @@ impl CreateNewWallet {
         self
     }
 
-    /// Sets `p2_singleton_delayed_ph`: TODO
+    /// Sets `p2_singleton_delayed_ph`: Pool wallets, version 1: puzzle hash that rewards left at the plot NFT's reward address may be sent to after `p2_singleton_delay_time`; left out, a new address of this wallet.
     pub fn p2_singleton_delayed_ph(mut self, p2_singleton_delayed_ph: Bytes32) -> Self {
         self.p2_singleton_delayed_ph = Some(p2_singleton_delayed_ph);
         self
     }
 
-    /// Sets `p2_singleton_delay_time`: TODO
+    /// Sets `p2_singleton_delay_time`: Pool wallets, version 1: seconds before `p2_singleton_delayed_ph` may take the rewards; left out, 604800 (one week).
     pub fn p2_singleton_delay_time(mut self, p2_singleton_delay_time: u64) -> Self {
         self.p2_singleton_delay_time = Some(p2_singleton_delay_time);
         self
     }
 
-    /// Sets `plotnft_version`: TODO
+    /// Sets `plotnft_version`: Pool wallets: 1 for the original plot NFT, 2 for the version 2 plot NFT; left out, 1.
     pub fn plotnft_version(mut self, plotnft_version: u8) -> Self {
         self.plotnft_version = Some(plotnft_version);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -1473,55 +1684,57 @@ impl chia_rpc::ServiceEndpoint for CreateNewWallet {
 }
 
 /// Response of `create_new_wallet`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateNewWalletResponse {
-    /// TODO
-    pub r#type: String,
-    /// TODO
-    pub wallet_id: u32,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// Kind of the wallet, by name.
+    pub r#type: CreatedWalletType,
+    /// Id of the new (or already existing) wallet; absent for pool wallets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wallet_id: Option<u32>,
+    /// CAT wallets: the asset id (TAIL hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<Bytes32>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// DID wallets: the DID; as a `did:chia:1…` address for `new`, as the launcher id in hex
+    /// without `0x` for `recovery`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_did: Option<String>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// DID `recovery`: id of the DID's current coin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coin_name: Option<Bytes32>,
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub coin_list: Option<serde_json::Value>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// DID `recovery`: that coin as `[parent_coin_info, puzzle_hash, amount]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coin_list: Option<(Bytes32, Bytes32, u64)>,
+    /// DID `recovery`: inner puzzle hash, controlled by this wallet, the DID is to move to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newpuzhash: Option<Bytes32>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// DID `recovery`: public key of the address behind `newpuzhash`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pubkey: Option<G1Element>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// DID `recovery`: recovery DIDs (launcher ids) listed in the backup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_dids: Option<Vec<Bytes32>>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// DID `recovery`: how many of `backup_dids` must approve a recovery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_verifications_required: Option<u64>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// Pool wallets: fee in mojos as reported: twice `fee` for version 1, `fee` for version 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_fee: Option<u64>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// Pool wallets: the last transaction built, the one launching the plot NFT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<TransactionRecord>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// Pool wallets: launcher id of the plot NFT, its lasting identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launcher_id: Option<Bytes32>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
+    /// Pool wallets: puzzle hash to make plots' farming rewards pay to (the pool contract address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2_singleton_puzzle_hash: Option<Bytes32>,
-    /// TODO
-    pub transactions: Vec<TransactionRecord>,
-    /// TODO
-    pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// CAT, new DID and pool wallets: the transactions built (empty for CAT `existing`), as in `TxResults`. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<Vec<TransactionRecord>>,
+    /// Present with `transactions`: the same transactions for an external signer, as in `TxResults`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned_transactions: Option<Vec<UnsignedTransaction>>,
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }

@@ -7,10 +7,10 @@ use super::{
     SignMessageByAddress, SignMessageByAddressResponse, SignMessageById,
     SignMessageByIdResponse, VerifySignature, VerifySignatureResponse,
 };
-use chia_rpc::Bytes32;
-use crate::generated::types::ExtraCondition;
+use chia_rpc::{Address, Bytes32};
+use crate::generated::types::{ExtraCondition, MessageSigningMode};
 
-/// A `get_notifications` call being built: TODO
+/// A `get_notifications` call being built: The on-chain notifications the wallet has received, largest amount first.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetNotificationsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -18,19 +18,19 @@ use crate::generated::types::ExtraCondition;
 pub struct GetNotificationsCall(chia_rpc::Call<GetNotifications>);
 
 impl GetNotificationsCall {
-    /// Sets `ids`: TODO
+    /// Sets `ids`: Return only the notifications with these ids.
     pub fn ids(mut self, ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().ids = Some(ids);
         self
     }
 
-    /// Sets `start`: TODO
+    /// Sets `start`: Index of the first notification to return.
     pub fn start(mut self, start: u32) -> Self {
         self.0.request_mut().start = Some(start);
         self
     }
 
-    /// Sets `end`: TODO
+    /// Sets `end`: Index just past the last notification to return (exclusive).
     pub fn end(mut self, end: u32) -> Self {
         self.0.request_mut().end = Some(end);
         self
@@ -75,7 +75,7 @@ impl std::future::IntoFuture for GetNotificationsCall {
     }
 }
 
-/// A `delete_notifications` call being built: TODO
+/// A `delete_notifications` call being built: Deletes received notifications from the wallet's database.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DeleteNotificationsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -83,7 +83,7 @@ impl std::future::IntoFuture for GetNotificationsCall {
 pub struct DeleteNotificationsCall(chia_rpc::Call<DeleteNotifications>);
 
 impl DeleteNotificationsCall {
-    /// Sets `ids`: TODO
+    /// Sets `ids`: Ids of the notifications to delete.
     pub fn ids(mut self, ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().ids = Some(ids);
         self
@@ -128,7 +128,7 @@ impl std::future::IntoFuture for DeleteNotificationsCall {
     }
 }
 
-/// A `send_notification` call being built: TODO
+/// A `send_notification` call being built: Sends an on-chain message to a puzzle hash, together with a payment of `amount` mojos.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SendNotificationResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -136,97 +136,109 @@ impl std::future::IntoFuture for DeleteNotificationsCall {
 pub struct SendNotificationCall(chia_rpc::Call<SendNotification>);
 
 impl SendNotificationCall {
-    /// Sets `amount`: TODO
+    /// Sets `amount`: Mojos the notification coin carries and pays to `target`.
     pub fn amount(mut self, amount: u64) -> Self {
         self.0.request_mut().amount = Some(amount);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -271,7 +283,7 @@ impl std::future::IntoFuture for SendNotificationCall {
     }
 }
 
-/// A `sign_message_by_address` call being built: TODO
+/// A `sign_message_by_address` call being built: Signs a message with the key behind one of the wallet's addresses.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SignMessageByAddressResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -279,14 +291,14 @@ impl std::future::IntoFuture for SendNotificationCall {
 pub struct SignMessageByAddressCall(chia_rpc::Call<SignMessageByAddress>);
 
 impl SignMessageByAddressCall {
-    /// Sets `is_hex`: TODO
+    /// Sets `is_hex`: Whether `message` is hex to decode into the signed bytes.
     #[allow(clippy::wrong_self_convention)]
     pub fn is_hex(mut self, is_hex: bool) -> Self {
         self.0.request_mut().is_hex = Some(is_hex);
         self
     }
 
-    /// Sets `safe_mode`: TODO
+    /// Sets `safe_mode`: Whether to sign the CHIP-0002 form of the message instead of its bytes.
     pub fn safe_mode(mut self, safe_mode: bool) -> Self {
         self.0.request_mut().safe_mode = Some(safe_mode);
         self
@@ -331,7 +343,7 @@ impl std::future::IntoFuture for SignMessageByAddressCall {
     }
 }
 
-/// A `sign_message_by_id` call being built: TODO
+/// A `sign_message_by_id` call being built: Signs a message with the key that controls one of the wallet's DIDs or NFTs.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SignMessageByIdResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -339,14 +351,14 @@ impl std::future::IntoFuture for SignMessageByAddressCall {
 pub struct SignMessageByIdCall(chia_rpc::Call<SignMessageById>);
 
 impl SignMessageByIdCall {
-    /// Sets `is_hex`: TODO
+    /// Sets `is_hex`: Whether `message` is hex to decode into the signed bytes.
     #[allow(clippy::wrong_self_convention)]
     pub fn is_hex(mut self, is_hex: bool) -> Self {
         self.0.request_mut().is_hex = Some(is_hex);
         self
     }
 
-    /// Sets `safe_mode`: TODO
+    /// Sets `safe_mode`: Whether to sign the CHIP-0002 form of the message instead of its bytes.
     pub fn safe_mode(mut self, safe_mode: bool) -> Self {
         self.0.request_mut().safe_mode = Some(safe_mode);
         self
@@ -391,7 +403,7 @@ impl std::future::IntoFuture for SignMessageByIdCall {
     }
 }
 
-/// A `verify_signature` call being built: TODO
+/// A `verify_signature` call being built: Checks a BLS signature of a message, and optionally that the key controls an address.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`VerifySignatureResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -399,14 +411,14 @@ impl std::future::IntoFuture for SignMessageByIdCall {
 pub struct VerifySignatureCall(chia_rpc::Call<VerifySignature>);
 
 impl VerifySignatureCall {
-    /// Sets `signing_mode`: TODO
-    pub fn signing_mode(mut self, signing_mode: String) -> Self {
+    /// Sets `signing_mode`: How the message was signed.
+    pub fn signing_mode(mut self, signing_mode: MessageSigningMode) -> Self {
         self.0.request_mut().signing_mode = Some(signing_mode);
         self
     }
 
-    /// Sets `address`: TODO
-    pub fn address(mut self, address: String) -> Self {
+    /// Sets `address`: When given, the key must also control this address: its puzzle hash must be the standard puzzle of `pubkey` (for the p2-delegated-conditions mode, that puzzle of `pubkey`).
+    pub fn address(mut self, address: Address) -> Self {
         self.0.request_mut().address = Some(address);
         self
     }

@@ -11,10 +11,10 @@ use super::{
     NftMintBulkResponse, NftSetDidBulk, NftSetDidBulkResponse, NftTransferBulk,
     NftTransferBulkResponse,
 };
-use chia_rpc::Bytes32;
-use crate::generated::types::{ExtraCondition, FungibleAsset, RoyaltyAsset};
+use chia_rpc::{Address, Bytes32};
+use crate::generated::types::{Coin, ExtraCondition, FungibleAsset, RoyaltyAsset};
 
-/// A `nft_mint_nft` call being built: TODO
+/// A `nft_mint_nft` call being built: Mints one NFT in an NFT wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftMintNftResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -22,151 +22,151 @@ use crate::generated::types::{ExtraCondition, FungibleAsset, RoyaltyAsset};
 pub struct NftMintNftCall(chia_rpc::Call<NftMintNft>);
 
 impl NftMintNftCall {
-    /// Sets `royalty_address`: TODO
-    pub fn royalty_address(mut self, royalty_address: String) -> Self {
-        self.0.request_mut().royalty_address = Some(royalty_address);
-        self
-    }
-
-    /// Sets `target_address`: TODO
-    pub fn target_address(mut self, target_address: String) -> Self {
-        self.0.request_mut().target_address = Some(target_address);
-        self
-    }
-
-    /// Sets `royalty_percentage`: TODO
+    /// Sets `royalty_percentage`: Royalty on trades of the NFT, in basis points (250 is 2.5%); below 10000.
     pub fn royalty_percentage(mut self, royalty_percentage: u16) -> Self {
         self.0.request_mut().royalty_percentage = Some(royalty_percentage);
         self
     }
 
-    /// Sets `meta_uris`: TODO
+    /// Sets `meta_uris`: URIs of a metadata document about the NFT (key `mu`); absent means none.
     pub fn meta_uris(mut self, meta_uris: Vec<String>) -> Self {
         self.0.request_mut().meta_uris = Some(meta_uris);
         self
     }
 
-    /// Sets `license_uris`: TODO
+    /// Sets `license_uris`: URIs of the NFT's license (key `lu`); absent means none.
     pub fn license_uris(mut self, license_uris: Vec<String>) -> Self {
         self.0.request_mut().license_uris = Some(license_uris);
         self
     }
 
-    /// Sets `edition_number`: TODO
+    /// Sets `edition_number`: Number of this NFT within its edition (key `sn`); absent means 1.
     pub fn edition_number(mut self, edition_number: u64) -> Self {
         self.0.request_mut().edition_number = Some(edition_number);
         self
     }
 
-    /// Sets `edition_total`: TODO
+    /// Sets `edition_total`: Number of NFTs in the edition (key `st`); absent means 1.
     pub fn edition_total(mut self, edition_total: u64) -> Self {
         self.0.request_mut().edition_total = Some(edition_total);
         self
     }
 
-    /// Sets `meta_hash`: TODO
+    /// Sets `meta_hash`: Hash of the metadata document (key `mh`); absent leaves the key out of the metadata.
     pub fn meta_hash(mut self, meta_hash: Bytes32) -> Self {
         self.0.request_mut().meta_hash = Some(meta_hash);
         self
     }
 
-    /// Sets `license_hash`: TODO
+    /// Sets `license_hash`: Hash of the license (key `lh`); absent leaves the key out of the metadata.
     pub fn license_hash(mut self, license_hash: Bytes32) -> Self {
         self.0.request_mut().license_hash = Some(license_hash);
         self
     }
 
-    /// Sets `did_id`: TODO
+    /// Sets `did_id`: The DID the NFT is minted with, as `did:chia:1…`; `""` mints it without a DID (but with royalty support).
     pub fn did_id(mut self, did_id: String) -> Self {
         self.0.request_mut().did_id = Some(did_id);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -211,7 +211,7 @@ impl std::future::IntoFuture for NftMintNftCall {
     }
 }
 
-/// A `nft_count_nfts` call being built: TODO
+/// A `nft_count_nfts` call being built: Counts the NFTs the wallet holds, in one NFT wallet or in all of them.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftCountNftsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -219,7 +219,7 @@ impl std::future::IntoFuture for NftMintNftCall {
 pub struct NftCountNftsCall(chia_rpc::Call<NftCountNfts>);
 
 impl NftCountNftsCall {
-    /// Sets `wallet_id`: TODO
+    /// Sets `wallet_id`: Id of the NFT wallet to count; absent means all NFT wallets together.
     pub fn wallet_id(mut self, wallet_id: u32) -> Self {
         self.0.request_mut().wallet_id = Some(wallet_id);
         self
@@ -264,7 +264,7 @@ impl std::future::IntoFuture for NftCountNftsCall {
     }
 }
 
-/// A `nft_get_nfts` call being built: TODO
+/// A `nft_get_nfts` call being built: A page of the NFTs the wallet holds, in one NFT wallet or in all of them.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftGetNftsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -272,19 +272,19 @@ impl std::future::IntoFuture for NftCountNftsCall {
 pub struct NftGetNftsCall(chia_rpc::Call<NftGetNfts>);
 
 impl NftGetNftsCall {
-    /// Sets `wallet_id`: TODO
+    /// Sets `wallet_id`: Id of the NFT wallet to list; absent means all NFT wallets.
     pub fn wallet_id(mut self, wallet_id: u32) -> Self {
         self.0.request_mut().wallet_id = Some(wallet_id);
         self
     }
 
-    /// Sets `start_index`: TODO
+    /// Sets `start_index`: Number of NFTs to skip; absent means 0.
     pub fn start_index(mut self, start_index: u32) -> Self {
         self.0.request_mut().start_index = Some(start_index);
         self
     }
 
-    /// Sets `num`: TODO
+    /// Sets `num`: Most NFTs to return; absent means 50.
     pub fn num(mut self, num: u32) -> Self {
         self.0.request_mut().num = Some(num);
         self
@@ -329,7 +329,7 @@ impl std::future::IntoFuture for NftGetNftsCall {
     }
 }
 
-/// A `nft_get_by_did` call being built: TODO
+/// A `nft_get_by_did` call being built: The id of the NFT wallet that belongs to a DID.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftGetByDidResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -337,8 +337,8 @@ impl std::future::IntoFuture for NftGetNftsCall {
 pub struct NftGetByDidCall(chia_rpc::Call<NftGetByDid>);
 
 impl NftGetByDidCall {
-    /// Sets `did_id`: TODO
-    pub fn did_id(mut self, did_id: String) -> Self {
+    /// Sets `did_id`: The DID as a bech32m `did:chia:1…` string; absent means the NFT wallet without a DID.
+    pub fn did_id(mut self, did_id: Address) -> Self {
         self.0.request_mut().did_id = Some(did_id);
         self
     }
@@ -382,7 +382,7 @@ impl std::future::IntoFuture for NftGetByDidCall {
     }
 }
 
-/// A `nft_set_nft_did` call being built: TODO
+/// A `nft_set_nft_did` call being built: Sets or clears the owner DID of an NFT with a spend of the NFT.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftSetNftDidResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -390,97 +390,109 @@ impl std::future::IntoFuture for NftGetByDidCall {
 pub struct NftSetNftDidCall(chia_rpc::Call<NftSetNftDid>);
 
 impl NftSetNftDidCall {
-    /// Sets `did_id`: TODO
-    pub fn did_id(mut self, did_id: String) -> Self {
+    /// Sets `did_id`: The new owner DID as a bech32m `did:chia:1…` string; absent removes the NFT's DID.
+    pub fn did_id(mut self, did_id: Address) -> Self {
         self.0.request_mut().did_id = Some(did_id);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -525,7 +537,7 @@ impl std::future::IntoFuture for NftSetNftDidCall {
     }
 }
 
-/// A `nft_set_nft_status` call being built: TODO
+/// A `nft_set_nft_status` call being built: Marks an NFT coin as in a pending transaction, or as free again.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftSetNftStatusResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -572,7 +584,7 @@ impl std::future::IntoFuture for NftSetNftStatusCall {
     }
 }
 
-/// A `nft_get_wallet_did` call being built: TODO
+/// A `nft_get_wallet_did` call being built: The DID an NFT wallet belongs to.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftGetWalletDidResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -619,7 +631,7 @@ impl std::future::IntoFuture for NftGetWalletDidCall {
     }
 }
 
-/// A `nft_get_wallets_with_dids` call being built: TODO
+/// A `nft_get_wallets_with_dids` call being built: The NFT wallets that belong to a DID, with the DID wallet of each.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftGetWalletsWithDidsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -666,7 +678,7 @@ impl std::future::IntoFuture for NftGetWalletsWithDidsCall {
     }
 }
 
-/// A `nft_get_info` call being built: TODO
+/// A `nft_get_info` call being built: The current state of any NFT on chain, read from a full node.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftGetInfoResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -674,7 +686,7 @@ impl std::future::IntoFuture for NftGetWalletsWithDidsCall {
 pub struct NftGetInfoCall(chia_rpc::Call<NftGetInfo>);
 
 impl NftGetInfoCall {
-    /// Sets `latest`: TODO
+    /// Sets `latest`: Whether to follow the singleton to its current unspent coin; false reports the NFT as of the coin given.
     pub fn latest(mut self, latest: bool) -> Self {
         self.0.request_mut().latest = Some(latest);
         self
@@ -719,7 +731,7 @@ impl std::future::IntoFuture for NftGetInfoCall {
     }
 }
 
-/// A `nft_transfer_nft` call being built: TODO
+/// A `nft_transfer_nft` call being built: Sends an NFT to an address.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftTransferNftResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -727,91 +739,103 @@ impl std::future::IntoFuture for NftGetInfoCall {
 pub struct NftTransferNftCall(chia_rpc::Call<NftTransferNft>);
 
 impl NftTransferNftCall {
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -856,7 +880,7 @@ impl std::future::IntoFuture for NftTransferNftCall {
     }
 }
 
-/// A `nft_add_uri` call being built: TODO
+/// A `nft_add_uri` call being built: Adds a data, metadata or license URI to an NFT's on-chain metadata.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftAddUriResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -864,91 +888,103 @@ impl std::future::IntoFuture for NftTransferNftCall {
 pub struct NftAddUriCall(chia_rpc::Call<NftAddUri>);
 
 impl NftAddUriCall {
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -993,7 +1029,7 @@ impl std::future::IntoFuture for NftAddUriCall {
     }
 }
 
-/// A `nft_calculate_royalties` call being built: TODO
+/// A `nft_calculate_royalties` call being built: Computes the royalties that trading NFTs for amounts of fungible assets would pay.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftCalculateRoyaltiesResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1001,13 +1037,13 @@ impl std::future::IntoFuture for NftAddUriCall {
 pub struct NftCalculateRoyaltiesCall(chia_rpc::Call<NftCalculateRoyalties>);
 
 impl NftCalculateRoyaltiesCall {
-    /// Sets `royalty_assets`: TODO
+    /// Sets `royalty_assets`: The NFTs that carry royalties, each with a distinct name; absent means none.
     pub fn royalty_assets(mut self, royalty_assets: Vec<RoyaltyAsset>) -> Self {
         self.0.request_mut().royalty_assets = Some(royalty_assets);
         self
     }
 
-    /// Sets `fungible_assets`: TODO
+    /// Sets `fungible_assets`: The amounts paid for them, each asset with a distinct name; absent means none.
     pub fn fungible_assets(mut self, fungible_assets: Vec<FungibleAsset>) -> Self {
         self.0.request_mut().fungible_assets = Some(fungible_assets);
         self
@@ -1052,7 +1088,7 @@ impl std::future::IntoFuture for NftCalculateRoyaltiesCall {
     }
 }
 
-/// A `nft_mint_bulk` call being built: TODO
+/// A `nft_mint_bulk` call being built: Builds the spends that mint many NFTs at once, from a DID or from an XCH coin.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftMintBulkResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1060,163 +1096,175 @@ impl std::future::IntoFuture for NftCalculateRoyaltiesCall {
 pub struct NftMintBulkCall(chia_rpc::Call<NftMintBulk>);
 
 impl NftMintBulkCall {
-    /// Sets `royalty_address`: TODO
-    pub fn royalty_address(mut self, royalty_address: String) -> Self {
+    /// Sets `royalty_address`: Address (bech32m) that receives the royalties of every NFT; absent means a puzzle hash of this wallet.
+    pub fn royalty_address(mut self, royalty_address: Address) -> Self {
         self.0.request_mut().royalty_address = Some(royalty_address);
         self
     }
 
-    /// Sets `royalty_percentage`: TODO
+    /// Sets `royalty_percentage`: Royalty of every NFT, in basis points (250 is 2.5%); absent means 0.
     pub fn royalty_percentage(mut self, royalty_percentage: u16) -> Self {
         self.0.request_mut().royalty_percentage = Some(royalty_percentage);
         self
     }
 
-    /// Sets `target_list`: TODO
-    pub fn target_list(mut self, target_list: Vec<String>) -> Self {
+    /// Sets `target_list`: Address (bech32m) of the recipient of each NFT, in the order of `metadata_list` (at least as many entries); absent or empty sends every NFT to this wallet.
+    pub fn target_list(mut self, target_list: Vec<Address>) -> Self {
         self.0.request_mut().target_list = Some(target_list);
         self
     }
 
-    /// Sets `mint_number_start`: TODO
+    /// Sets `mint_number_start`: Mint number of the first NFT of this chunk; absent means 1.
     pub fn mint_number_start(mut self, mint_number_start: u32) -> Self {
         self.0.request_mut().mint_number_start = Some(mint_number_start);
         self
     }
 
-    /// Sets `mint_total`: TODO
+    /// Sets `mint_total`: Number of NFTs in the whole collection, over all chunks; absent means the length of `metadata_list`.
     pub fn mint_total(mut self, mint_total: u32) -> Self {
         self.0.request_mut().mint_total = Some(mint_total);
         self
     }
 
-    /// Sets `xch_coins`: TODO
-    pub fn xch_coins(mut self, xch_coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `xch_coins`: The XCH coins that fund the mint (they may be coins still to be created); absent means the wallet selects them.
+    pub fn xch_coins(mut self, xch_coins: Vec<Coin>) -> Self {
         self.0.request_mut().xch_coins = Some(xch_coins);
         self
     }
 
-    /// Sets `xch_change_target`: TODO
+    /// Sets `xch_change_target`: Where the change of the funding coins goes: an address with the network's prefix (`xch1…`, `txch1…`), or a puzzle hash as hex (`0x` optional).
     pub fn xch_change_target(mut self, xch_change_target: String) -> Self {
         self.0.request_mut().xch_change_target = Some(xch_change_target);
         self
     }
 
-    /// Sets `new_innerpuzhash`: TODO
+    /// Sets `new_innerpuzhash`: With `mint_from_did`: inner puzzle hash of the DID's next coin; absent keeps the current one.
     pub fn new_innerpuzhash(mut self, new_innerpuzhash: Bytes32) -> Self {
         self.0.request_mut().new_innerpuzhash = Some(new_innerpuzhash);
         self
     }
 
-    /// Sets `new_p2_puzhash`: TODO
+    /// Sets `new_p2_puzhash`: With `mint_from_did` and `new_innerpuzhash`: p2 puzzle hash hinted for the DID's next coin; ignored without `new_innerpuzhash`.
     pub fn new_p2_puzhash(mut self, new_p2_puzhash: Bytes32) -> Self {
         self.0.request_mut().new_p2_puzhash = Some(new_p2_puzhash);
         self
     }
 
-    /// Sets `did_coin`: TODO
-    pub fn did_coin(mut self, did_coin: serde_json::Value) -> Self {
+    /// Sets `did_coin`: With `mint_from_did`: the DID coin to spend (it may be one still to be created); absent means the DID's current coin.
+    pub fn did_coin(mut self, did_coin: Coin) -> Self {
         self.0.request_mut().did_coin = Some(did_coin);
         self
     }
 
-    /// Sets `did_lineage_parent`: TODO
+    /// Sets `did_lineage_parent`: With `mint_from_did`: id of the parent of `did_coin`, for its lineage proof; absent means the wallet's record of the DID coin's parent.
     pub fn did_lineage_parent(mut self, did_lineage_parent: Bytes32) -> Self {
         self.0.request_mut().did_lineage_parent = Some(did_lineage_parent);
         self
     }
 
-    /// Sets `mint_from_did`: TODO
+    /// Sets `mint_from_did`: True to mint from the NFT wallet's DID, false to mint from XCH coins only; absent means false.
     pub fn mint_from_did(mut self, mint_from_did: bool) -> Self {
         self.0.request_mut().mint_from_did = Some(mint_from_did);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -1261,7 +1309,7 @@ impl std::future::IntoFuture for NftMintBulkCall {
     }
 }
 
-/// A `nft_set_did_bulk` call being built: TODO
+/// A `nft_set_did_bulk` call being built: Sets the owner DID of up to 25 NFTs, across NFT wallets, in one go.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftSetDidBulkResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1269,97 +1317,109 @@ impl std::future::IntoFuture for NftMintBulkCall {
 pub struct NftSetDidBulkCall(chia_rpc::Call<NftSetDidBulk>);
 
 impl NftSetDidBulkCall {
-    /// Sets `did_id`: TODO
-    pub fn did_id(mut self, did_id: String) -> Self {
+    /// Sets `did_id`: The new owner DID as a bech32m `did:chia:1…` string.
+    pub fn did_id(mut self, did_id: Address) -> Self {
         self.0.request_mut().did_id = Some(did_id);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -1404,7 +1464,7 @@ impl std::future::IntoFuture for NftSetDidBulkCall {
     }
 }
 
-/// A `nft_transfer_bulk` call being built: TODO
+/// A `nft_transfer_bulk` call being built: Sends up to 25 NFTs, across NFT wallets, to one address.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`NftTransferBulkResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1412,91 +1472,103 @@ impl std::future::IntoFuture for NftSetDidBulkCall {
 pub struct NftTransferBulkCall(chia_rpc::Call<NftTransferBulk>);
 
 impl NftTransferBulkCall {
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self

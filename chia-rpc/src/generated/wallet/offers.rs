@@ -4,84 +4,134 @@
 use std::collections::BTreeMap;
 use chia_rpc::Bytes32;
 use crate::generated::types::{
-    DataLayerSummary, ExtraCondition, OfferSummary, SyncStatus, TradeRecord,
+    ExtraCondition, OfferSortKey, OfferSummary, SyncStatus, TradeRecord,
     TransactionRecord, UnsignedTransaction,
 };
 
-/// Request of `create_offer_for_ids`: TODO
+/// Request of `create_offer_for_ids`: Makes an offer file that gives and asks for amounts of assets, and records it as a pending trade.
+///
+/// `offer` maps what to trade to signed amounts: negative amounts are given, positive amounts
+/// are asked for; zero is refused. A key is either a wallet id (decimal) or an asset id (hex:
+/// a CAT's TAIL hash, an NFT's or DataLayer store's launcher id). When `driver_dict` is left
+/// out, every requested asset given by asset id is assumed to be a CAT.
+///
+/// The offered coins are locked by the new trade (status `PENDING_ACCEPT`) until it is taken or
+/// cancelled; with `validate_only` the trade is built but not saved. Nothing is sent to the
+/// network: the offer only becomes a spend when someone takes it. `push` therefore defaults to
+/// false here, and `push: true` fails with "Cannot push an incomplete spend". `fee` is the fee
+/// in mojos the offer pays when it is taken; it is taken from the XCH wallet.
+///
+/// Fails when a wallet cannot offer or request the asset, when coins for the amounts cannot be
+/// selected ("Error creating offer: …"), and as every transaction endpoint does when the wallet
+/// is not synced.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`CreateOfferForIds::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `create_offer_for_ids` builds a [`CreateOfferForIdsCall`](super::CreateOfferForIdsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateOfferForIds {
-    /// TODO
+    /// What to trade: wallet id (decimal) or asset id (hex) → signed amount in mojos as a decimal string; negative to give, positive to receive.
     pub offer: BTreeMap<String, String>,
-    /// TODO
+    /// Puzzle driver of each asset id used in `offer` (the `infos` of an offer summary). Default: each requested asset id is treated as a CAT.
     ///
-    /// Any JSON: TODO
+    /// Any JSON: A puzzle driver description: its keys depend on the kind of asset (`type` is always present; `also` nests the driver of the next layer) and its values are CLVM-style strings chosen by the driver of each puzzle, which the node interprets without a fixed schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver_dict: Option<BTreeMap<Bytes32, serde_json::Value>>,
-    /// TODO
+    pub driver_dict: Option<BTreeMap<Bytes32, BTreeMap<String, serde_json::Value>>>,
+    /// Extra solution data for the asset drivers (used for DataLayer offers). Default: empty.
     ///
-    /// Any JSON: TODO
+    /// Any JSON: Free-form data handed to the asset drivers; which keys they read (for example a DataLayer launcher id → new root and dependencies) depends on the assets being traded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub solver: Option<serde_json::Value>,
-    /// TODO
+    pub solver: Option<BTreeMap<String, serde_json::Value>>,
+    /// Build the offer without saving a trade record or locking coins (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate_only: Option<bool>,
-    /// TODO
+    /// Return only the offer: the reply's `trade_record` is null and its `transactions` and `unsigned_transactions` are empty (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_only: Option<bool>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -104,6 +154,8 @@ impl CreateOfferForIds {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -113,118 +165,130 @@ impl CreateOfferForIds {
         }
     }
 
-    /// Sets `driver_dict`: TODO
+    /// Sets `driver_dict`: Puzzle driver of each asset id used in `offer` (the `infos` of an offer summary).
     pub fn driver_dict(
         mut self,
-        driver_dict: BTreeMap<Bytes32, serde_json::Value>,
+        driver_dict: BTreeMap<Bytes32, BTreeMap<String, serde_json::Value>>,
     ) -> Self {
         self.driver_dict = Some(driver_dict);
         self
     }
 
-    /// Sets `solver`: TODO
-    pub fn solver(mut self, solver: serde_json::Value) -> Self {
+    /// Sets `solver`: Extra solution data for the asset drivers (used for DataLayer offers).
+    pub fn solver(mut self, solver: BTreeMap<String, serde_json::Value>) -> Self {
         self.solver = Some(solver);
         self
     }
 
-    /// Sets `validate_only`: TODO
+    /// Sets `validate_only`: Build the offer without saving a trade record or locking coins (default false).
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.validate_only = Some(validate_only);
         self
     }
 
-    /// Sets `offer_only`: TODO
+    /// Sets `offer_only`: Return only the offer: the reply's `trade_record` is null and its `transactions` and `unsigned_transactions` are empty (default false).
     pub fn offer_only(mut self, offer_only: bool) -> Self {
         self.offer_only = Some(offer_only);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -242,24 +306,35 @@ impl chia_rpc::ServiceEndpoint for CreateOfferForIds {
 }
 
 /// Response of `create_offer_for_ids`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOfferForIdsResponse {
-    /// TODO
+    /// The signed offer, bech32m-encoded (`offer1…`).
     pub offer: String,
-    /// TODO
-    #[serde(rename = "_trade_record")]
+    /// The trade the offer created; its `trade_id` is the id of the signed offer. Null when `offer_only` was set.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub trade_record: Option<TradeRecord>,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `get_offer_summary`: TODO
+/// Request of `get_offer_summary`: Decodes an offer file and describes what it gives and asks for.
+///
+/// Reads only the offer; the wallet's coins and trades are not consulted. Fails when the text
+/// is not a valid offer ("Invalid Offer") or when the offer uses relative time locks.
+///
+/// For a CR-CAT the node adds a `flags` list (the credential flags its proofs checker asks
+/// for) next to `proofs_checker` in the asset's `infos` entry.
+///
+/// For an offer that trades DataLayer singletons the node sends a different, DataLayer-specific
+/// summary unless `advanced` is set, and that reply does not decode as `OfferSummary`: pass
+/// `advanced: true` for such offers.
 ///
 /// Access: reads state only.
 ///
@@ -268,9 +343,9 @@ pub struct CreateOfferForIdsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetOfferSummary {
-    /// TODO
+    /// The offer, bech32m-encoded (`offer1…`).
     pub offer: String,
-    /// TODO
+    /// Always give the generic summary, even for a DataLayer offer (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced: Option<bool>,
 }
@@ -281,7 +356,7 @@ impl GetOfferSummary {
         Self { offer, advanced: None }
     }
 
-    /// Sets `advanced`: TODO
+    /// Sets `advanced`: Always give the generic summary, even for a DataLayer offer (default false).
     pub fn advanced(mut self, advanced: bool) -> Self {
         self.advanced = Some(advanced);
         self
@@ -302,17 +377,18 @@ impl chia_rpc::ServiceEndpoint for GetOfferSummary {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOfferSummaryResponse {
-    /// TODO
+    /// Id of the offer (the hash of its spend bundle); for an offer this wallet made, its `trade_id`.
     pub id: Bytes32,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub summary: Option<OfferSummary>,
-    /// TODO
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub data_layer_summary: Option<DataLayerSummary>,
+    /// What the offer gives, asks for and costs.
+    pub summary: OfferSummary,
 }
 
-/// Request of `check_offer_validity`: TODO
+/// Request of `check_offer_validity`: Whether an offer can still be taken.
+///
+/// Asks a connected full node whether every coin the offer spends (other than coins the offer
+/// itself creates) exists and is unspent; false once the offer has been taken or cancelled.
+/// Fails with "No peer connected" without a full node, and with "Invalid Offer" for text that
+/// is not an offer.
 ///
 /// Access: reads state only.
 ///
@@ -321,7 +397,7 @@ pub struct GetOfferSummaryResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckOfferValidity {
-    /// TODO
+    /// The offer, bech32m-encoded (`offer1…`).
     pub offer: String,
 }
 
@@ -346,75 +422,120 @@ impl chia_rpc::ServiceEndpoint for CheckOfferValidity {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckOfferValidityResponse {
-    /// TODO
+    /// True when all the coins the offer spends are still unspent.
     pub valid: bool,
-    /// TODO
+    /// Id of the offer (the hash of its spend bundle).
     pub id: Bytes32,
 }
 
-/// Request of `take_offer`: TODO
+/// Request of `take_offer`: Accepts someone else's offer, completing it with this wallet's coins.
+///
+/// The wallet gives what the offer asks for and receives what it gives, creating wallets for
+/// received assets it does not track yet, and records the trade (status `PENDING_CONFIRM`).
+/// The completed spend is pushed to the network by default (`push` defaults to true). The
+/// wallet always signs its own side: `sign` is ignored. `fee` is an extra fee in mojos the
+/// taker adds, paid from the XCH wallet.
+///
+/// Fails with "This offer is no longer valid" when a coin of the offer is already spent, "Do
+/// not have a wallet for asset ID: …" when the offer asks for an asset this wallet does not
+/// hold, "No peer connected" without a full node, and when coins cannot be selected.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`TakeOffer::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `take_offer` builds a [`TakeOfferCall`](super::TakeOfferCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TakeOffer {
-    /// TODO
+    /// The offer to take, bech32m-encoded (`offer1…`).
     pub offer: String,
-    /// TODO
+    /// Extra solution data for the asset drivers (used for DataLayer offers). Default: empty.
     ///
-    /// Any JSON: TODO
+    /// Any JSON: Free-form data handed to the asset drivers; which keys they read (for example a DataLayer launcher id → new root and dependencies) depends on the assets being traded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub solver: Option<serde_json::Value>,
-    /// TODO
+    pub solver: Option<BTreeMap<String, serde_json::Value>>,
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -434,6 +555,8 @@ impl TakeOffer {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -443,97 +566,109 @@ impl TakeOffer {
         }
     }
 
-    /// Sets `solver`: TODO
-    pub fn solver(mut self, solver: serde_json::Value) -> Self {
+    /// Sets `solver`: Extra solution data for the asset drivers (used for DataLayer offers).
+    pub fn solver(mut self, solver: BTreeMap<String, serde_json::Value>) -> Self {
         self.solver = Some(solver);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -551,24 +686,26 @@ impl chia_rpc::ServiceEndpoint for TakeOffer {
 }
 
 /// Response of `take_offer`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TakeOfferResponse {
-    /// TODO
+    /// The completed offer (both sides, signed), bech32m-encoded.
     pub offer: String,
-    /// TODO
-    #[serde(rename = "_trade_record")]
-    #[serde(deserialize_with = "chia_rpc::decode::nullable")]
-    pub trade_record: Option<TradeRecord>,
-    /// TODO
+    /// The trade recorded for the accepted offer.
+    pub trade_record: TradeRecord,
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `get_offer`: TODO
+/// Request of `get_offer`: A trade of this wallet by id.
+///
+/// Fails with "No trade with trade id" when the wallet has no such trade.
 ///
 /// Access: reads state only.
 ///
@@ -577,9 +714,9 @@ pub struct TakeOfferResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetOffer {
-    /// TODO
+    /// Id of the trade.
     pub trade_id: Bytes32,
-    /// TODO
+    /// Also return the offer text (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_contents: Option<bool>,
 }
@@ -593,7 +730,7 @@ impl GetOffer {
         }
     }
 
-    /// Sets `file_contents`: TODO
+    /// Sets `file_contents`: Also return the offer text (default false).
     pub fn file_contents(mut self, file_contents: bool) -> Self {
         self.file_contents = Some(file_contents);
         self
@@ -611,17 +748,21 @@ impl chia_rpc::ServiceEndpoint for GetOffer {
 }
 
 /// Response of `get_offer`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOfferResponse {
-    /// TODO
+    /// The offer, bech32m-encoded: the offer as made for the wallet's own offers, the offer as received for offers it took. Null unless `file_contents` was set.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub offer: Option<String>,
-    /// TODO
+    /// The trade.
     pub trade_record: TradeRecord,
 }
 
-/// Request of `get_all_offers`: TODO
+/// Request of `get_all_offers`: A page of this wallet's trades, sorted and filtered.
+///
+/// Returns the trades at positions `start` up to (not including) `end` of the sorted list.
+/// Fails when `start` is greater than `end`, or for an unknown `sort_key`. Setting both
+/// `exclude_my_offers` and `exclude_taken_offers` gives an empty list.
 ///
 /// Access: reads state only.
 ///
@@ -639,28 +780,28 @@ pub struct GetOfferResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetAllOffers {
-    /// TODO
+    /// Position of the first trade to return (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<u32>,
-    /// TODO
+    /// Position just past the last trade to return (default 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<u32>,
-    /// TODO
+    /// Leave out offers this wallet made (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_my_offers: Option<bool>,
-    /// TODO
+    /// Leave out offers this wallet took (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_taken_offers: Option<bool>,
-    /// TODO
+    /// Also return finished trades (confirmed, cancelled, failed, expired); by default only pending ones are returned (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_completed: Option<bool>,
-    /// TODO
+    /// Order of the list (default `CONFIRMED_AT_HEIGHT`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_key: Option<String>,
-    /// TODO
+    pub sort_key: Option<OfferSortKey>,
+    /// Reverse the order (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverse: Option<bool>,
-    /// TODO
+    /// Also return the offer texts (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_contents: Option<bool>,
 }
@@ -680,49 +821,49 @@ impl GetAllOffers {
         }
     }
 
-    /// Sets `start`: TODO
+    /// Sets `start`: Position of the first trade to return (default 0).
     pub fn start(mut self, start: u32) -> Self {
         self.start = Some(start);
         self
     }
 
-    /// Sets `end`: TODO
+    /// Sets `end`: Position just past the last trade to return (default 10).
     pub fn end(mut self, end: u32) -> Self {
         self.end = Some(end);
         self
     }
 
-    /// Sets `exclude_my_offers`: TODO
+    /// Sets `exclude_my_offers`: Leave out offers this wallet made (default false).
     pub fn exclude_my_offers(mut self, exclude_my_offers: bool) -> Self {
         self.exclude_my_offers = Some(exclude_my_offers);
         self
     }
 
-    /// Sets `exclude_taken_offers`: TODO
+    /// Sets `exclude_taken_offers`: Leave out offers this wallet took (default false).
     pub fn exclude_taken_offers(mut self, exclude_taken_offers: bool) -> Self {
         self.exclude_taken_offers = Some(exclude_taken_offers);
         self
     }
 
-    /// Sets `include_completed`: TODO
+    /// Sets `include_completed`: Also return finished trades (confirmed, cancelled, failed, expired); by default only pending ones are returned (default false).
     pub fn include_completed(mut self, include_completed: bool) -> Self {
         self.include_completed = Some(include_completed);
         self
     }
 
-    /// Sets `sort_key`: TODO
-    pub fn sort_key(mut self, sort_key: String) -> Self {
+    /// Sets `sort_key`: Order of the list (default `CONFIRMED_AT_HEIGHT`).
+    pub fn sort_key(mut self, sort_key: OfferSortKey) -> Self {
         self.sort_key = Some(sort_key);
         self
     }
 
-    /// Sets `reverse`: TODO
+    /// Sets `reverse`: Reverse the order (default false).
     pub fn reverse(mut self, reverse: bool) -> Self {
         self.reverse = Some(reverse);
         self
     }
 
-    /// Sets `file_contents`: TODO
+    /// Sets `file_contents`: Also return the offer texts (default false).
     pub fn file_contents(mut self, file_contents: bool) -> Self {
         self.file_contents = Some(file_contents);
         self
@@ -740,17 +881,19 @@ impl chia_rpc::ServiceEndpoint for GetAllOffers {
 }
 
 /// Response of `get_all_offers`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAllOffersResponse {
-    /// TODO
+    /// The offer of each trade, bech32m-encoded, in the order of `trade_records` (for trades this wallet took, the offer as received). Null unless `file_contents` was set.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub offers: Option<Vec<String>>,
-    /// TODO
+    /// The trades.
     pub trade_records: Vec<TradeRecord>,
 }
 
-/// Request of `get_offers_count`: TODO
+/// Request of `get_offers_count`: How many trades the wallet has recorded, in total and by side.
+///
+/// Counts trades of every status, finished ones included.
 ///
 /// Access: reads state only.
 ///
@@ -790,74 +933,115 @@ impl chia_rpc::ServiceEndpoint for GetOffersCount {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOffersCountResponse {
-    /// TODO
+    /// All recorded trades.
     pub total: u32,
-    /// TODO
+    /// Trades of offers this wallet made.
     pub my_offers_count: u32,
-    /// TODO
+    /// Trades of other parties' offers this wallet took.
     pub taken_offers_count: u32,
 }
 
-/// Request of `cancel_offer`: TODO
+/// Request of `cancel_offer`: Cancels an offer this wallet made.
+///
+/// With `secure` the wallet spends the offered coins back to itself, so the offer can no
+/// longer be taken; the trade is `PENDING_CANCEL` until that spend is confirmed, then
+/// `CANCELLED`. `fee` is the fee in mojos of that spend, and `push` defaults to true. Without
+/// `secure` the trade is only marked `CANCELLED` in the wallet: no transaction is made and
+/// anyone holding the offer can still take it. An unknown trade id is skipped without an error.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`CancelOffer::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `cancel_offer` builds a [`CancelOfferCall`](super::CancelOfferCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CancelOffer {
-    /// TODO
+    /// Id of the trade to cancel.
     pub trade_id: Bytes32,
-    /// TODO
+    /// Cancel on chain by spending the offered coins (true), or only in the wallet's records (false).
     pub secure: bool,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -877,6 +1061,8 @@ impl CancelOffer {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -886,91 +1072,103 @@ impl CancelOffer {
         }
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -991,84 +1189,130 @@ impl chia_rpc::ServiceEndpoint for CancelOffer {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelOfferResponse {
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `cancel_offers`: TODO
+/// Request of `cancel_offers`: Cancels many of this wallet's pending offers at once, batch by batch.
+///
+/// Goes through the wallet's own offers that are still pending, `batch_size` at a time, and
+/// cancels those that involve `asset_id` (on either side), or all of them with `cancel_all`.
+/// Each batch is cancelled as `cancel_offer` does, and with `secure` each batch makes its own
+/// transaction paying `batch_fee`; the `fee` option is not used. `push` defaults to true and
+/// `merge_spends` to false.
+///
+/// Without `secure`, cancelled offers drop out of the pending list while the paging moves on,
+/// so some offers can be skipped; call again until none are left.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`CancelOffers::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `cancel_offers` builds a [`CancelOffersCall`](super::CancelOffersCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CancelOffers {
-    /// TODO
+    /// Cancel on chain by spending the offered coins (true), or only in the wallet's records (false).
     pub secure: bool,
-    /// TODO
+    /// Fee in mojos paid by each batch's cancellation transaction (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_fee: Option<u64>,
-    /// TODO
+    /// How many offers each batch cancels (default 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<u16>,
-    /// TODO
+    /// Cancel every pending offer, whatever its assets; `asset_id` is then ignored (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_all: Option<bool>,
-    /// TODO
+    /// Cancel only offers involving this asset: `xch`, or an asset id in hex (CAT TAIL hash, NFT or store launcher id). Default `xch`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -1091,6 +1335,8 @@ impl CancelOffers {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -1100,115 +1346,127 @@ impl CancelOffers {
         }
     }
 
-    /// Sets `batch_fee`: TODO
+    /// Sets `batch_fee`: Fee in mojos paid by each batch's cancellation transaction (default 0).
     pub fn batch_fee(mut self, batch_fee: u64) -> Self {
         self.batch_fee = Some(batch_fee);
         self
     }
 
-    /// Sets `batch_size`: TODO
+    /// Sets `batch_size`: How many offers each batch cancels (default 5).
     pub fn batch_size(mut self, batch_size: u16) -> Self {
         self.batch_size = Some(batch_size);
         self
     }
 
-    /// Sets `cancel_all`: TODO
+    /// Sets `cancel_all`: Cancel every pending offer, whatever its assets; `asset_id` is then ignored (default false).
     pub fn cancel_all(mut self, cancel_all: bool) -> Self {
         self.cancel_all = Some(cancel_all);
         self
     }
 
-    /// Sets `asset_id`: TODO
+    /// Sets `asset_id`: Cancel only offers involving this asset: `xch`, or an asset id in hex (CAT TAIL hash, NFT or store launcher id).
     pub fn asset_id(mut self, asset_id: String) -> Self {
         self.asset_id = Some(asset_id);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -1229,10 +1487,12 @@ impl chia_rpc::ServiceEndpoint for CancelOffers {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelOffersResponse {
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }

@@ -10,9 +10,9 @@ use super::{
 };
 use std::collections::BTreeMap;
 use chia_rpc::Bytes32;
-use crate::generated::types::ExtraCondition;
+use crate::generated::types::{ExtraCondition, OfferSortKey};
 
-/// A `create_offer_for_ids` call being built: TODO
+/// A `create_offer_for_ids` call being built: Makes an offer file that gives and asks for amounts of assets, and records it as a pending trade.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CreateOfferForIdsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -20,118 +20,130 @@ use crate::generated::types::ExtraCondition;
 pub struct CreateOfferForIdsCall(chia_rpc::Call<CreateOfferForIds>);
 
 impl CreateOfferForIdsCall {
-    /// Sets `driver_dict`: TODO
+    /// Sets `driver_dict`: Puzzle driver of each asset id used in `offer` (the `infos` of an offer summary).
     pub fn driver_dict(
         mut self,
-        driver_dict: BTreeMap<Bytes32, serde_json::Value>,
+        driver_dict: BTreeMap<Bytes32, BTreeMap<String, serde_json::Value>>,
     ) -> Self {
         self.0.request_mut().driver_dict = Some(driver_dict);
         self
     }
 
-    /// Sets `solver`: TODO
-    pub fn solver(mut self, solver: serde_json::Value) -> Self {
+    /// Sets `solver`: Extra solution data for the asset drivers (used for DataLayer offers).
+    pub fn solver(mut self, solver: BTreeMap<String, serde_json::Value>) -> Self {
         self.0.request_mut().solver = Some(solver);
         self
     }
 
-    /// Sets `validate_only`: TODO
+    /// Sets `validate_only`: Build the offer without saving a trade record or locking coins (default false).
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.0.request_mut().validate_only = Some(validate_only);
         self
     }
 
-    /// Sets `offer_only`: TODO
+    /// Sets `offer_only`: Return only the offer: the reply's `trade_record` is null and its `transactions` and `unsigned_transactions` are empty (default false).
     pub fn offer_only(mut self, offer_only: bool) -> Self {
         self.0.request_mut().offer_only = Some(offer_only);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -176,7 +188,7 @@ impl std::future::IntoFuture for CreateOfferForIdsCall {
     }
 }
 
-/// A `get_offer_summary` call being built: TODO
+/// A `get_offer_summary` call being built: Decodes an offer file and describes what it gives and asks for.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetOfferSummaryResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -184,7 +196,7 @@ impl std::future::IntoFuture for CreateOfferForIdsCall {
 pub struct GetOfferSummaryCall(chia_rpc::Call<GetOfferSummary>);
 
 impl GetOfferSummaryCall {
-    /// Sets `advanced`: TODO
+    /// Sets `advanced`: Always give the generic summary, even for a DataLayer offer (default false).
     pub fn advanced(mut self, advanced: bool) -> Self {
         self.0.request_mut().advanced = Some(advanced);
         self
@@ -229,7 +241,7 @@ impl std::future::IntoFuture for GetOfferSummaryCall {
     }
 }
 
-/// A `check_offer_validity` call being built: TODO
+/// A `check_offer_validity` call being built: Whether an offer can still be taken.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CheckOfferValidityResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -276,7 +288,7 @@ impl std::future::IntoFuture for CheckOfferValidityCall {
     }
 }
 
-/// A `take_offer` call being built: TODO
+/// A `take_offer` call being built: Accepts someone else's offer, completing it with this wallet's coins.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`TakeOfferResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -284,97 +296,109 @@ impl std::future::IntoFuture for CheckOfferValidityCall {
 pub struct TakeOfferCall(chia_rpc::Call<TakeOffer>);
 
 impl TakeOfferCall {
-    /// Sets `solver`: TODO
-    pub fn solver(mut self, solver: serde_json::Value) -> Self {
+    /// Sets `solver`: Extra solution data for the asset drivers (used for DataLayer offers).
+    pub fn solver(mut self, solver: BTreeMap<String, serde_json::Value>) -> Self {
         self.0.request_mut().solver = Some(solver);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -419,7 +443,7 @@ impl std::future::IntoFuture for TakeOfferCall {
     }
 }
 
-/// A `get_offer` call being built: TODO
+/// A `get_offer` call being built: A trade of this wallet by id.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetOfferResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -427,7 +451,7 @@ impl std::future::IntoFuture for TakeOfferCall {
 pub struct GetOfferCall(chia_rpc::Call<GetOffer>);
 
 impl GetOfferCall {
-    /// Sets `file_contents`: TODO
+    /// Sets `file_contents`: Also return the offer text (default false).
     pub fn file_contents(mut self, file_contents: bool) -> Self {
         self.0.request_mut().file_contents = Some(file_contents);
         self
@@ -472,7 +496,7 @@ impl std::future::IntoFuture for GetOfferCall {
     }
 }
 
-/// A `get_all_offers` call being built: TODO
+/// A `get_all_offers` call being built: A page of this wallet's trades, sorted and filtered.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetAllOffersResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -480,49 +504,49 @@ impl std::future::IntoFuture for GetOfferCall {
 pub struct GetAllOffersCall(chia_rpc::Call<GetAllOffers>);
 
 impl GetAllOffersCall {
-    /// Sets `start`: TODO
+    /// Sets `start`: Position of the first trade to return (default 0).
     pub fn start(mut self, start: u32) -> Self {
         self.0.request_mut().start = Some(start);
         self
     }
 
-    /// Sets `end`: TODO
+    /// Sets `end`: Position just past the last trade to return (default 10).
     pub fn end(mut self, end: u32) -> Self {
         self.0.request_mut().end = Some(end);
         self
     }
 
-    /// Sets `exclude_my_offers`: TODO
+    /// Sets `exclude_my_offers`: Leave out offers this wallet made (default false).
     pub fn exclude_my_offers(mut self, exclude_my_offers: bool) -> Self {
         self.0.request_mut().exclude_my_offers = Some(exclude_my_offers);
         self
     }
 
-    /// Sets `exclude_taken_offers`: TODO
+    /// Sets `exclude_taken_offers`: Leave out offers this wallet took (default false).
     pub fn exclude_taken_offers(mut self, exclude_taken_offers: bool) -> Self {
         self.0.request_mut().exclude_taken_offers = Some(exclude_taken_offers);
         self
     }
 
-    /// Sets `include_completed`: TODO
+    /// Sets `include_completed`: Also return finished trades (confirmed, cancelled, failed, expired); by default only pending ones are returned (default false).
     pub fn include_completed(mut self, include_completed: bool) -> Self {
         self.0.request_mut().include_completed = Some(include_completed);
         self
     }
 
-    /// Sets `sort_key`: TODO
-    pub fn sort_key(mut self, sort_key: String) -> Self {
+    /// Sets `sort_key`: Order of the list (default `CONFIRMED_AT_HEIGHT`).
+    pub fn sort_key(mut self, sort_key: OfferSortKey) -> Self {
         self.0.request_mut().sort_key = Some(sort_key);
         self
     }
 
-    /// Sets `reverse`: TODO
+    /// Sets `reverse`: Reverse the order (default false).
     pub fn reverse(mut self, reverse: bool) -> Self {
         self.0.request_mut().reverse = Some(reverse);
         self
     }
 
-    /// Sets `file_contents`: TODO
+    /// Sets `file_contents`: Also return the offer texts (default false).
     pub fn file_contents(mut self, file_contents: bool) -> Self {
         self.0.request_mut().file_contents = Some(file_contents);
         self
@@ -567,7 +591,7 @@ impl std::future::IntoFuture for GetAllOffersCall {
     }
 }
 
-/// A `get_offers_count` call being built: TODO
+/// A `get_offers_count` call being built: How many trades the wallet has recorded, in total and by side.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetOffersCountResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -614,7 +638,7 @@ impl std::future::IntoFuture for GetOffersCountCall {
     }
 }
 
-/// A `cancel_offer` call being built: TODO
+/// A `cancel_offer` call being built: Cancels an offer this wallet made.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CancelOfferResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -622,91 +646,103 @@ impl std::future::IntoFuture for GetOffersCountCall {
 pub struct CancelOfferCall(chia_rpc::Call<CancelOffer>);
 
 impl CancelOfferCall {
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -751,7 +787,7 @@ impl std::future::IntoFuture for CancelOfferCall {
     }
 }
 
-/// A `cancel_offers` call being built: TODO
+/// A `cancel_offers` call being built: Cancels many of this wallet's pending offers at once, batch by batch.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CancelOffersResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -759,115 +795,127 @@ impl std::future::IntoFuture for CancelOfferCall {
 pub struct CancelOffersCall(chia_rpc::Call<CancelOffers>);
 
 impl CancelOffersCall {
-    /// Sets `batch_fee`: TODO
+    /// Sets `batch_fee`: Fee in mojos paid by each batch's cancellation transaction (default 0).
     pub fn batch_fee(mut self, batch_fee: u64) -> Self {
         self.0.request_mut().batch_fee = Some(batch_fee);
         self
     }
 
-    /// Sets `batch_size`: TODO
+    /// Sets `batch_size`: How many offers each batch cancels (default 5).
     pub fn batch_size(mut self, batch_size: u16) -> Self {
         self.0.request_mut().batch_size = Some(batch_size);
         self
     }
 
-    /// Sets `cancel_all`: TODO
+    /// Sets `cancel_all`: Cancel every pending offer, whatever its assets; `asset_id` is then ignored (default false).
     pub fn cancel_all(mut self, cancel_all: bool) -> Self {
         self.0.request_mut().cancel_all = Some(cancel_all);
         self
     }
 
-    /// Sets `asset_id`: TODO
+    /// Sets `asset_id`: Cancel only offers involving this asset: `xch`, or an asset id in hex (CAT TAIL hash, NFT or store launcher id).
     pub fn asset_id(mut self, asset_id: String) -> Self {
         self.0.request_mut().asset_id = Some(asset_id);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self

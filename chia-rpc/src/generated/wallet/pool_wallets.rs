@@ -6,73 +6,119 @@ use crate::generated::types::{
     ExtraCondition, PoolWalletInfo, SyncStatus, TransactionRecord, UnsignedTransaction,
 };
 
-/// Request of `pw_join_pool`: TODO
+/// Request of `pw_join_pool`: Points a plot NFT at a pool, so its plots farm to that pool.
+///
+/// Works on both kinds of plot NFT wallet (the original pool wallet and PlotNFT v2). A plot NFT
+/// already farming to another pool has to leave it first; the wallet sends the spend that
+/// completes the change on its own once the old pool's lock height has passed. The original
+/// pool wallet charges `fee` for both spends.
+///
+/// Fails when the wallet is not a plot NFT wallet (`… called on a non-pooling wallet`), when the
+/// original wallet already farms to `pool_url` (`Already farming to pool …`), has an unconfirmed
+/// transaction or an unfinished state change, is still inside its lock period (\`Cannot join a
+/// pool until height …`) or is given a `relative_lock_height\` outside 5..=1000, and when a
+/// PlotNFT v2 wallet gets no `pool_memoization`. Pushed by default (`push` defaults to true).
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`PwJoinPool::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `pw_join_pool` builds a [`PwJoinPoolCall`](super::PwJoinPoolCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PwJoinPool {
-    /// TODO
+    /// Id of the plot NFT wallet.
     pub wallet_id: u32,
-    /// TODO
+    /// URL of the pool to join.
     pub pool_url: String,
-    /// TODO
+    /// Puzzle hash the pool wants its rewards paid to (the `target_puzzle_hash` of the pool's `/pool_info`).
     pub target_puzzlehash: Bytes32,
-    /// TODO
+    /// Number of blocks the plot NFT must wait after starting to leave this pool before the change takes effect, as the pool asks.
     pub relative_lock_height: u32,
-    /// TODO
+    /// Serialized CLVM program the pool provides for PlotNFT v2; required by PlotNFT v2 wallets, ignored by the original pool wallet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool_memoization: Option<Bytes>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -100,6 +146,8 @@ impl PwJoinPool {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -109,97 +157,109 @@ impl PwJoinPool {
         }
     }
 
-    /// Sets `pool_memoization`: TODO
+    /// Sets `pool_memoization`: Serialized CLVM program the pool provides for PlotNFT v2; required by PlotNFT v2 wallets, ignored by the original pool wallet.
     pub fn pool_memoization(mut self, pool_memoization: Bytes) -> Self {
         self.pool_memoization = Some(pool_memoization);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -220,82 +280,130 @@ impl chia_rpc::ServiceEndpoint for PwJoinPool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PwJoinPoolResponse {
-    /// TODO
+    /// Total fee of the change, in mojos: `fee`, or twice `fee` for an original plot NFT that must leave its current pool first.
     pub total_fee: u64,
-    /// TODO
+    /// The last transaction the call made (the plot NFT's own spend); with merged spends (the default) its `spend_bundle` is null when a fee transaction precedes it.
     pub transaction: TransactionRecord,
-    /// TODO
+    /// The first transaction of the standard wallet (wallet id 1) the call made, which pays the fee; null when there is none.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub fee_transaction: Option<TransactionRecord>,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `pw_self_pool`: TODO
+/// Request of `pw_self_pool`: Takes a plot NFT out of its pool, so its plots farm to the owner again.
+///
+/// Leaving takes two spends: one that starts leaving, and one after the pool's lock height has
+/// passed that completes it, which the wallet sends on its own. For the original pool wallet
+/// the fee is paid for each spend still to come; PlotNFT v2 pays `fee` now and
+/// `finish_leaving_fee` for the second spend.
+///
+/// Fails when the wallet is not a plot NFT wallet (`… called on a non-pooling wallet`), when it
+/// is already self-pooling, for PlotNFT v2 when it is already leaving, and for the original
+/// wallet when it has an unconfirmed transaction or an unfinished state change, or is leaving
+/// and still inside its lock period (`Cannot self pool until height …`). Pushed by default
+/// (`push` defaults to true).
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`PwSelfPool::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `pw_self_pool` builds a [`PwSelfPoolCall`](super::PwSelfPoolCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PwSelfPool {
-    /// TODO
+    /// Id of the plot NFT wallet.
     pub wallet_id: u32,
-    /// TODO
+    /// PlotNFT v2 only: fee in mojos of the spend that completes leaving; defaults to `fee`. Ignored by the original pool wallet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_leaving_fee: Option<u64>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -315,6 +423,8 @@ impl PwSelfPool {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -324,97 +434,109 @@ impl PwSelfPool {
         }
     }
 
-    /// Sets `finish_leaving_fee`: TODO
+    /// Sets `finish_leaving_fee`: PlotNFT v2 only: fee in mojos of the spend that completes leaving; defaults to `fee`.
     pub fn finish_leaving_fee(mut self, finish_leaving_fee: u64) -> Self {
         self.finish_leaving_fee = Some(finish_leaving_fee);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -435,82 +557,128 @@ impl chia_rpc::ServiceEndpoint for PwSelfPool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PwSelfPoolResponse {
-    /// TODO
+    /// Total fee of leaving, in mojos: original wallet twice `fee` when farming to a pool, `fee` when already leaving; PlotNFT v2 `fee` plus `finish_leaving_fee`.
     pub total_fee: u64,
-    /// TODO
+    /// The last transaction the call made (the plot NFT's own spend); with merged spends (the default) its `spend_bundle` is null when a fee transaction precedes it.
     pub transaction: TransactionRecord,
-    /// TODO
+    /// The first transaction of the standard wallet (wallet id 1) the call made, which pays the fee; null when there is none.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub fee_transaction: Option<TransactionRecord>,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `pw_absorb_rewards`: TODO
+/// Request of `pw_absorb_rewards`: Claims the farming rewards paid to a plot NFT's pool contract address.
+///
+/// The original pool wallet spends the unspent block rewards it has recorded, at most
+/// `max_spends_in_tx` at a time, and pays the fee from the standard wallet. PlotNFT v2 claims all
+/// rewards at once and takes the fee out of them.
+///
+/// Fails when the wallet is not a plot NFT wallet, when there is nothing to claim (\`Nothing to
+/// claim, …` or `No rewards to claim\`), when the original wallet has an unconfirmed transaction,
+/// and for PlotNFT v2 when the fee exceeds the rewards. Pushed by default (`push` defaults to
+/// true).
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`PwAbsorbRewards::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `pw_absorb_rewards` builds a [`PwAbsorbRewardsCall`](super::PwAbsorbRewardsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PwAbsorbRewards {
-    /// TODO
+    /// Id of the plot NFT wallet.
     pub wallet_id: u32,
-    /// TODO
+    /// Original pool wallet only: most coin spends to put in the claim, so it fits in a block; 100 when absent or 0. Ignored by PlotNFT v2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_spends_in_tx: Option<u16>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -530,6 +698,8 @@ impl PwAbsorbRewards {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -539,97 +709,109 @@ impl PwAbsorbRewards {
         }
     }
 
-    /// Sets `max_spends_in_tx`: TODO
+    /// Sets `max_spends_in_tx`: Original pool wallet only: most coin spends to put in the claim, so it fits in a block; 100 when absent or 0.
     pub fn max_spends_in_tx(mut self, max_spends_in_tx: u16) -> Self {
         self.max_spends_in_tx = Some(max_spends_in_tx);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -650,22 +832,26 @@ impl chia_rpc::ServiceEndpoint for PwAbsorbRewards {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PwAbsorbRewardsResponse {
-    /// TODO
+    /// State of the plot NFT when the claim was built (before it confirms).
     pub state: PoolWalletInfo,
-    /// TODO
+    /// The last transaction the call made (the claim itself); with merged spends (the default) its `spend_bundle` is null when a fee transaction precedes it.
     pub transaction: TransactionRecord,
-    /// TODO
+    /// The first transaction of the standard wallet (wallet id 1) the call made, which pays the fee; null when there is none (always for PlotNFT v2).
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub fee_transaction: Option<TransactionRecord>,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `pw_status`: TODO
+/// Request of `pw_status`: The state of a plot NFT and its wallet's unconfirmed transactions.
+///
+/// Fails when the wallet is not a plot NFT wallet (`… called on a non-pooling wallet`).
 ///
 /// Access: reads state only.
 ///
@@ -674,7 +860,7 @@ pub struct PwAbsorbRewardsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PwStatus {
-    /// TODO
+    /// Id of the plot NFT wallet.
     pub wallet_id: u32,
 }
 
@@ -699,8 +885,8 @@ impl chia_rpc::ServiceEndpoint for PwStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PwStatusResponse {
-    /// TODO
+    /// The plot NFT's current and target state.
     pub state: PoolWalletInfo,
-    /// TODO
+    /// Transactions of this wallet not confirmed yet.
     pub unconfirmed_transactions: Vec<TransactionRecord>,
 }

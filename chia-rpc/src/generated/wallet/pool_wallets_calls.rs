@@ -8,7 +8,7 @@ use super::{
 use chia_rpc::{Bytes, Bytes32};
 use crate::generated::types::ExtraCondition;
 
-/// A `pw_join_pool` call being built: TODO
+/// A `pw_join_pool` call being built: Points a plot NFT at a pool, so its plots farm to that pool.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`PwJoinPoolResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -16,97 +16,109 @@ use crate::generated::types::ExtraCondition;
 pub struct PwJoinPoolCall(chia_rpc::Call<PwJoinPool>);
 
 impl PwJoinPoolCall {
-    /// Sets `pool_memoization`: TODO
+    /// Sets `pool_memoization`: Serialized CLVM program the pool provides for PlotNFT v2; required by PlotNFT v2 wallets, ignored by the original pool wallet.
     pub fn pool_memoization(mut self, pool_memoization: Bytes) -> Self {
         self.0.request_mut().pool_memoization = Some(pool_memoization);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -151,7 +163,7 @@ impl std::future::IntoFuture for PwJoinPoolCall {
     }
 }
 
-/// A `pw_self_pool` call being built: TODO
+/// A `pw_self_pool` call being built: Takes a plot NFT out of its pool, so its plots farm to the owner again.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`PwSelfPoolResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -159,97 +171,109 @@ impl std::future::IntoFuture for PwJoinPoolCall {
 pub struct PwSelfPoolCall(chia_rpc::Call<PwSelfPool>);
 
 impl PwSelfPoolCall {
-    /// Sets `finish_leaving_fee`: TODO
+    /// Sets `finish_leaving_fee`: PlotNFT v2 only: fee in mojos of the spend that completes leaving; defaults to `fee`.
     pub fn finish_leaving_fee(mut self, finish_leaving_fee: u64) -> Self {
         self.0.request_mut().finish_leaving_fee = Some(finish_leaving_fee);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -294,7 +318,7 @@ impl std::future::IntoFuture for PwSelfPoolCall {
     }
 }
 
-/// A `pw_absorb_rewards` call being built: TODO
+/// A `pw_absorb_rewards` call being built: Claims the farming rewards paid to a plot NFT's pool contract address.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`PwAbsorbRewardsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -302,97 +326,109 @@ impl std::future::IntoFuture for PwSelfPoolCall {
 pub struct PwAbsorbRewardsCall(chia_rpc::Call<PwAbsorbRewards>);
 
 impl PwAbsorbRewardsCall {
-    /// Sets `max_spends_in_tx`: TODO
+    /// Sets `max_spends_in_tx`: Original pool wallet only: most coin spends to put in the claim, so it fits in a block; 100 when absent or 0.
     pub fn max_spends_in_tx(mut self, max_spends_in_tx: u16) -> Self {
         self.0.request_mut().max_spends_in_tx = Some(max_spends_in_tx);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -437,7 +473,7 @@ impl std::future::IntoFuture for PwAbsorbRewardsCall {
     }
 }
 
-/// A `pw_status` call being built: TODO
+/// A `pw_status` call being built: The state of a plot NFT and its wallet's unconfirmed transactions.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`PwStatusResponse`]. Nothing is sent before.
 #[derive(Debug)]

@@ -6,7 +6,11 @@ use crate::generated::types::{
     SignedTransaction, SigningInstructions, SigningResponse, Spend,
 };
 
-/// Request of `gather_signing_info`: TODO
+/// Request of `gather_signing_info`: Works out which signatures a set of spends needs, with hints about the keys.
+///
+/// Runs each spend's puzzle with its solution and collects its `AGG_SIG_*` conditions; each one
+/// becomes a signing target. Key hints are added for the public keys the wallet knows (derived
+/// standard keys and plot NFT owner keys). Fails when a puzzle does not run.
 ///
 /// Access: reads state only.
 ///
@@ -15,7 +19,7 @@ use crate::generated::types::{
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GatherSigningInfo {
-    /// TODO
+    /// The spends to be signed.
     pub spends: Vec<Spend>,
 }
 
@@ -40,22 +44,26 @@ impl chia_rpc::ServiceEndpoint for GatherSigningInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GatherSigningInfoResponse {
-    /// TODO
+    /// What must be signed, and hints for finding the keys.
     pub signing_instructions: SigningInstructions,
 }
 
-/// Request of `apply_signatures`: TODO
+/// Request of `apply_signatures`: Aggregates signing responses into one signed transaction.
 ///
-/// Access: changes the state of the service.
+/// Combines the signatures of all responses (duplicates counted once) into a single BLS
+/// augmented-scheme signature. Nothing is checked: neither the hooks nor whether the signatures
+/// are valid for the spends. Reads and changes no wallet state.
+///
+/// Access: reads state only.
 ///
 /// Built with [`ApplySignatures::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `apply_signatures` builds a [`ApplySignaturesCall`](super::ApplySignaturesCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApplySignatures {
-    /// TODO
+    /// The spends of the transaction.
     pub spends: Vec<Spend>,
-    /// TODO
+    /// The signatures to aggregate.
     pub signing_responses: Vec<SigningResponse>,
 }
 
@@ -68,7 +76,7 @@ impl ApplySignatures {
 
 impl chia_rpc::Endpoint for ApplySignatures {
     const NAME: &'static str = "apply_signatures";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
     type Response = ApplySignaturesResponse;
 }
 
@@ -80,20 +88,24 @@ impl chia_rpc::ServiceEndpoint for ApplySignatures {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApplySignaturesResponse {
-    /// TODO
+    /// Always exactly one transaction: the spends with the aggregated signature.
     pub signed_transactions: Vec<SignedTransaction>,
 }
 
-/// Request of `submit_transactions`: TODO
+/// Request of `submit_transactions`: Sends signed transactions to the connected full nodes.
 ///
-/// Access: changes the state of the service.
+/// Turns each signed transaction into a spend bundle and sends it to every connected full node
+/// without waiting for the mempool's verdict; the transactions are not added to the wallet's
+/// history. Fails when a signature is not of type `bls_12381_aug_scheme`.
+///
+/// Access: creates or pushes a transaction.
 ///
 /// Built with [`SubmitTransactions::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `submit_transactions` builds a [`SubmitTransactionsCall`](super::SubmitTransactionsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SubmitTransactions {
-    /// TODO
+    /// The transactions to send.
     pub signed_transactions: Vec<SignedTransaction>,
 }
 
@@ -106,7 +118,7 @@ impl SubmitTransactions {
 
 impl chia_rpc::Endpoint for SubmitTransactions {
     const NAME: &'static str = "submit_transactions";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Transaction;
     type Response = SubmitTransactionsResponse;
 }
 
@@ -118,22 +130,32 @@ impl chia_rpc::ServiceEndpoint for SubmitTransactions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubmitTransactionsResponse {
-    /// TODO
+    /// Id (spend bundle hash) of each sent transaction, in request order.
     pub mempool_ids: Vec<Bytes32>,
 }
 
-/// Request of `execute_signing_instructions`: TODO
+/// Request of `execute_signing_instructions`: Signs signing targets with the logged-in key.
 ///
-/// Access: changes the state of the service.
+/// Derives the keys named by the path hints from the key's private key and combines keys as the
+/// sum hints say, then signs each target. When every target was signed, the signatures are
+/// aggregated into one response per hook. Changes no state, but the signatures it returns can
+/// authorize spends of the wallet's coins.
+///
+/// Without `partial_allowed`, fails when a path hint names another root key (\`No root pubkey for
+/// fingerprint …`), a sum hint names an unknown key (`No pubkey found (or path hinted to) …\`) or
+/// a target's key cannot be found (`Pubkey … not found …`); with it, those are skipped and
+/// sum-hinted targets get one partial signature per key.
+///
+/// Access: reads state only.
 ///
 /// Built with [`ExecuteSigningInstructions::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `execute_signing_instructions` builds a [`ExecuteSigningInstructionsCall`](super::ExecuteSigningInstructionsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ExecuteSigningInstructions {
-    /// TODO
+    /// What to sign, and hints for finding the keys.
     pub signing_instructions: SigningInstructions,
-    /// TODO
+    /// Sign what this key can and skip the rest instead of failing (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_allowed: Option<bool>,
 }
@@ -147,7 +169,7 @@ impl ExecuteSigningInstructions {
         }
     }
 
-    /// Sets `partial_allowed`: TODO
+    /// Sets `partial_allowed`: Sign what this key can and skip the rest instead of failing (default false).
     pub fn partial_allowed(mut self, partial_allowed: bool) -> Self {
         self.partial_allowed = Some(partial_allowed);
         self
@@ -156,7 +178,7 @@ impl ExecuteSigningInstructions {
 
 impl chia_rpc::Endpoint for ExecuteSigningInstructions {
     const NAME: &'static str = "execute_signing_instructions";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
     type Response = ExecuteSigningInstructionsResponse;
 }
 
@@ -168,6 +190,6 @@ impl chia_rpc::ServiceEndpoint for ExecuteSigningInstructions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExecuteSigningInstructionsResponse {
-    /// TODO
+    /// The signatures, each tagged with the hook of its target.
     pub signing_responses: Vec<SigningResponse>,
 }

@@ -7,7 +7,7 @@ use super::{
     ExecuteSigningInstructions, ExecuteSigningInstructionsResponse,
 };
 
-/// A `gather_signing_info` call being built: TODO
+/// A `gather_signing_info` call being built: Works out which signatures a set of spends needs, with hints about the keys.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GatherSigningInfoResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -54,7 +54,7 @@ impl std::future::IntoFuture for GatherSigningInfoCall {
     }
 }
 
-/// A `apply_signatures` call being built: TODO
+/// A `apply_signatures` call being built: Aggregates signing responses into one signed transaction.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`ApplySignaturesResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -101,7 +101,7 @@ impl std::future::IntoFuture for ApplySignaturesCall {
     }
 }
 
-/// A `submit_transactions` call being built: TODO
+/// A `submit_transactions` call being built: Sends signed transactions to the connected full nodes.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SubmitTransactionsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -148,7 +148,7 @@ impl std::future::IntoFuture for SubmitTransactionsCall {
     }
 }
 
-/// A `execute_signing_instructions` call being built: TODO
+/// A `execute_signing_instructions` call being built: Signs signing targets with the logged-in key.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`ExecuteSigningInstructionsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -156,7 +156,7 @@ impl std::future::IntoFuture for SubmitTransactionsCall {
 pub struct ExecuteSigningInstructionsCall(chia_rpc::Call<ExecuteSigningInstructions>);
 
 impl ExecuteSigningInstructionsCall {
-    /// Sets `partial_allowed`: TODO
+    /// Sets `partial_allowed`: Sign what this key can and skip the rest instead of failing (default false).
     pub fn partial_allowed(mut self, partial_allowed: bool) -> Self {
         self.0.request_mut().partial_allowed = Some(partial_allowed);
         self

@@ -2,15 +2,21 @@
 //! Requests and responses of the wallet (transactions) endpoints (`schema/wallet/transactions.yaml`).
 
 use std::collections::BTreeMap;
-use chia_rpc::{Bytes, Bytes32};
+use chia_rpc::{Address, Bytes, Bytes32};
 use crate::generated::types::{
     Addition, AmountFilter, CSTCoinAnnouncement, CSTPuzzleAnnouncement,
-    ClawbackPuzzleDecoratorOverride, ExtraCondition, HashFilter, SyncStatus,
-    TransactionRecord, TransactionRecordWithMetadata, TransactionTypeFilter, UInt32Range,
-    UInt64Range, UnsignedTransaction, WalletBalance, WalletCoinRecordWithMetadata,
+    ClawbackPuzzleDecoratorOverride, Coin, CoinRecord, CoinType, ExtraCondition,
+    HashFilter, SyncStatus, TransactionRecord, TransactionRecordWithMetadata,
+    TransactionSortKey, TransactionTypeFilter, UInt32Range, UInt64Range,
+    UnsignedTransaction, WalletBalance, WalletCoinRecordOrder,
+    WalletCoinRecordWithMetadata, WalletType,
 };
 
-/// Request of `get_wallet_balance`: TODO
+/// Request of `get_wallet_balance`: The balance of one wallet of the logged-in key.
+///
+/// Amounts are in the smallest unit of the wallet's asset: mojos for the XCH wallet, CAT mojos
+/// (1/1000 of a CAT) for CAT wallets. Wallets without a fungible balance (NFT, DID, remote, …)
+/// report zeros. Fails when no wallet has the id.
 ///
 /// Access: reads state only.
 ///
@@ -19,7 +25,7 @@ use crate::generated::types::{
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetWalletBalance {
-    /// TODO
+    /// Id of the wallet (1 is the XCH wallet).
     pub wallet_id: u32,
 }
 
@@ -44,11 +50,14 @@ impl chia_rpc::ServiceEndpoint for GetWalletBalance {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetWalletBalanceResponse {
-    /// TODO
+    /// The wallet's balance.
     pub wallet_balance: WalletBalance,
 }
 
-/// Request of `get_wallet_balances`: TODO
+/// Request of `get_wallet_balances`: The balances of several wallets at once, keyed by wallet id.
+///
+/// Without `wallet_ids`, every wallet of the logged-in key is reported. Fails when one of the
+/// listed ids names no wallet.
 ///
 /// Access: reads state only.
 ///
@@ -66,7 +75,7 @@ pub struct GetWalletBalanceResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetWalletBalances {
-    /// TODO
+    /// Ids of the wallets to report; all wallets when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_ids: Option<Vec<u32>>,
 }
@@ -77,7 +86,7 @@ impl GetWalletBalances {
         Self { wallet_ids: None }
     }
 
-    /// Sets `wallet_ids`: TODO
+    /// Sets `wallet_ids`: Ids of the wallets to report; all wallets when left out.
     pub fn wallet_ids(mut self, wallet_ids: Vec<u32>) -> Self {
         self.wallet_ids = Some(wallet_ids);
         self
@@ -98,11 +107,13 @@ impl chia_rpc::ServiceEndpoint for GetWalletBalances {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetWalletBalancesResponse {
-    /// TODO
+    /// Balance of each wallet, keyed by wallet id (a JSON object key, so written as a string).
     pub wallet_balances: BTreeMap<u32, WalletBalance>,
 }
 
-/// Request of `get_transaction`: TODO
+/// Request of `get_transaction`: One transaction record of the wallet, by its id.
+///
+/// Fails with `Transaction 0x… not found` when the wallet has no record of that id.
 ///
 /// Access: reads state only.
 ///
@@ -111,7 +122,7 @@ pub struct GetWalletBalancesResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetTransaction {
-    /// TODO
+    /// Id (`name`) of the transaction record.
     pub transaction_id: Bytes32,
 }
 
@@ -136,13 +147,19 @@ impl chia_rpc::ServiceEndpoint for GetTransaction {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTransactionResponse {
-    /// TODO
+    /// The record.
     pub transaction: TransactionRecord,
-    /// TODO
+    /// Id of the record, the same as `transaction.name`.
     pub transaction_id: Bytes32,
 }
 
-/// Request of `get_transactions`: TODO
+/// Request of `get_transactions`: A page of one wallet's transaction records, sorted and filtered.
+///
+/// The records are sorted by `sort_key` (by default `CONFIRMED_AT_HEIGHT`, oldest first), then
+/// the slice from index `start` (inclusive) to `end` (exclusive) is returned: the node applies
+/// `start = 0` and `end = 50` when they are left out. Incoming clawback records and pending
+/// CR-CAT records carry the `metadata` of their coin. Fails with `There is no known sort …` for
+/// an unknown sort key and when `to_address` is not a valid address.
 ///
 /// Access: reads state only.
 ///
@@ -151,27 +168,27 @@ pub struct GetTransactionResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetTransactions {
-    /// TODO
+    /// Id of the wallet whose records are listed.
     pub wallet_id: u32,
-    /// TODO
+    /// Index of the first record to return, in sorted order; 0 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<u32>,
-    /// TODO
+    /// Index one past the last record to return; 50 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<u32>,
-    /// TODO
+    /// Order of the records; `CONFIRMED_AT_HEIGHT` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_key: Option<String>,
-    /// TODO
+    pub sort_key: Option<TransactionSortKey>,
+    /// Reverse the sort order; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverse: Option<bool>,
-    /// TODO
+    /// Only records paying this address (compared by its puzzle hash; any prefix is accepted). No filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_address: Option<String>,
-    /// TODO
+    pub to_address: Option<Address>,
+    /// Only records of (or not of) the listed transaction types. No filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_filter: Option<TransactionTypeFilter>,
-    /// TODO
+    /// Only confirmed (true) or only unconfirmed (false) records; both when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<bool>,
 }
@@ -191,44 +208,44 @@ impl GetTransactions {
         }
     }
 
-    /// Sets `start`: TODO
+    /// Sets `start`: Index of the first record to return, in sorted order; 0 when left out.
     pub fn start(mut self, start: u32) -> Self {
         self.start = Some(start);
         self
     }
 
-    /// Sets `end`: TODO
+    /// Sets `end`: Index one past the last record to return; 50 when left out.
     pub fn end(mut self, end: u32) -> Self {
         self.end = Some(end);
         self
     }
 
-    /// Sets `sort_key`: TODO
-    pub fn sort_key(mut self, sort_key: String) -> Self {
+    /// Sets `sort_key`: Order of the records; `CONFIRMED_AT_HEIGHT` when left out.
+    pub fn sort_key(mut self, sort_key: TransactionSortKey) -> Self {
         self.sort_key = Some(sort_key);
         self
     }
 
-    /// Sets `reverse`: TODO
+    /// Sets `reverse`: Reverse the sort order; false when left out.
     pub fn reverse(mut self, reverse: bool) -> Self {
         self.reverse = Some(reverse);
         self
     }
 
-    /// Sets `to_address`: TODO
+    /// Sets `to_address`: Only records paying this address (compared by its puzzle hash; any prefix is accepted).
     #[allow(clippy::wrong_self_convention)]
-    pub fn to_address(mut self, to_address: String) -> Self {
+    pub fn to_address(mut self, to_address: Address) -> Self {
         self.to_address = Some(to_address);
         self
     }
 
-    /// Sets `type_filter`: TODO
+    /// Sets `type_filter`: Only records of (or not of) the listed transaction types.
     pub fn type_filter(mut self, type_filter: TransactionTypeFilter) -> Self {
         self.type_filter = Some(type_filter);
         self
     }
 
-    /// Sets `confirmed`: TODO
+    /// Sets `confirmed`: Only confirmed (true) or only unconfirmed (false) records; both when left out.
     pub fn confirmed(mut self, confirmed: bool) -> Self {
         self.confirmed = Some(confirmed);
         self
@@ -246,16 +263,16 @@ impl chia_rpc::ServiceEndpoint for GetTransactions {
 }
 
 /// Response of `get_transactions`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTransactionsResponse {
-    /// TODO
+    /// The records of the requested page.
     pub transactions: Vec<TransactionRecordWithMetadata>,
-    /// TODO
+    /// The wallet id of the request.
     pub wallet_id: u32,
 }
 
-/// Request of `get_transaction_count`: TODO
+/// Request of `get_transaction_count`: How many transaction records a wallet has, optionally filtered.
 ///
 /// Access: reads state only.
 ///
@@ -264,12 +281,12 @@ pub struct GetTransactionsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetTransactionCount {
-    /// TODO
+    /// Id of the wallet whose records are counted.
     pub wallet_id: u32,
-    /// TODO
+    /// Count only confirmed (true) or only unconfirmed (false) records; both when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<bool>,
-    /// TODO
+    /// Count only records of (or not of) the listed types; all types when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_filter: Option<TransactionTypeFilter>,
 }
@@ -284,13 +301,13 @@ impl GetTransactionCount {
         }
     }
 
-    /// Sets `confirmed`: TODO
+    /// Sets `confirmed`: Count only confirmed (true) or only unconfirmed (false) records; both when left out.
     pub fn confirmed(mut self, confirmed: bool) -> Self {
         self.confirmed = Some(confirmed);
         self
     }
 
-    /// Sets `type_filter`: TODO
+    /// Sets `type_filter`: Count only records of (or not of) the listed types; all types when left out.
     pub fn type_filter(mut self, type_filter: TransactionTypeFilter) -> Self {
         self.type_filter = Some(type_filter);
         self
@@ -311,27 +328,35 @@ impl chia_rpc::ServiceEndpoint for GetTransactionCount {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTransactionCountResponse {
-    /// TODO
+    /// The wallet id of the request.
     pub wallet_id: u32,
-    /// TODO
+    /// Number of matching records.
     pub count: u32,
 }
 
-/// Request of `get_next_address`: TODO
+/// Request of `get_next_address`: An address of the logged-in key to receive payments at, new or current.
 ///
-/// Access: reads state only.
+/// Works for the XCH wallet and CAT wallets (CAT, CR-CAT, R-CAT); for a CAT wallet the address
+/// is the XCH-style inner address that CATs are sent to. Fails with \`Wallet type … cannot create
+/// puzzle hashes\` for other wallets.
+///
+/// With `new_address: true` the wallet takes its next unused derivation; with
+/// `save_derivations` (the default) that derivation is stored as used, so the wallet's
+/// derivation state changes.
+///
+/// Access: changes the state of the service.
 ///
 /// Built with [`GetNextAddress::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `get_next_address` builds a [`GetNextAddressCall`](super::GetNextAddressCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetNextAddress {
-    /// TODO
+    /// Id of the XCH or CAT wallet the address is for.
     pub wallet_id: u32,
-    /// TODO
+    /// Derive a fresh, unused address (true) instead of returning the current one (false); false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_address: Option<bool>,
-    /// TODO
+    /// Store any newly derived puzzle hashes in the wallet's database; true when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_derivations: Option<bool>,
 }
@@ -346,13 +371,13 @@ impl GetNextAddress {
         }
     }
 
-    /// Sets `new_address`: TODO
+    /// Sets `new_address`: Derive a fresh, unused address (true) instead of returning the current one (false); false when left out.
     pub fn new_address(mut self, new_address: bool) -> Self {
         self.new_address = Some(new_address);
         self
     }
 
-    /// Sets `save_derivations`: TODO
+    /// Sets `save_derivations`: Store any newly derived puzzle hashes in the wallet's database; true when left out.
     pub fn save_derivations(mut self, save_derivations: bool) -> Self {
         self.save_derivations = Some(save_derivations);
         self
@@ -361,7 +386,7 @@ impl GetNextAddress {
 
 impl chia_rpc::Endpoint for GetNextAddress {
     const NAME: &'static str = "get_next_address";
-    const ACCESS: chia_rpc::Access = chia_rpc::Access::Read;
+    const ACCESS: chia_rpc::Access = chia_rpc::Access::Write;
     type Response = GetNextAddressResponse;
 }
 
@@ -373,87 +398,127 @@ impl chia_rpc::ServiceEndpoint for GetNextAddress {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetNextAddressResponse {
-    /// TODO
+    /// The wallet id of the request.
     pub wallet_id: u32,
-    /// TODO
-    pub address: String,
+    /// The address, with the prefix of the wallet's network (`xch`, `txch`).
+    pub address: Address,
 }
 
-/// Request of `send_transaction`: TODO
+/// Request of `send_transaction`: Sends XCH from the standard wallet to an address.
+///
+/// Builds, signs and (unless `push` is false) submits one payment of `amount` mojos plus `fee`.
+/// The wallet must be the standard XCH wallet (use `cat_spend` for CATs) and `address` must
+/// carry the node's network prefix. Like every transaction endpoint it fails while the wallet
+/// is not synced unless `allow_unsynced` is set.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`SendTransaction::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `send_transaction` builds a [`SendTransactionCall`](super::SendTransactionCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SendTransaction {
-    /// TODO
+    /// Id of the standard XCH wallet to pay from (normally 1).
     pub wallet_id: u32,
-    /// TODO
+    /// Amount to send, in mojos.
     pub amount: u64,
-    /// TODO
-    pub address: String,
-    /// TODO
+    /// Recipient address; its prefix must be the node's network prefix.
+    pub address: Address,
+    /// Memos for the recipient's coin, each encoded as UTF-8 bytes; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memos: Option<Vec<String>>,
-    /// TODO
+    /// Set to make the payment a clawback coin; a plain payment when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puzzle_decorator: Option<Vec<ClawbackPuzzleDecoratorOverride>>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
 
 impl SendTransaction {
     /// Creates the request from its required fields.
-    pub fn new(wallet_id: u32, amount: u64, address: String) -> Self {
+    pub fn new(wallet_id: u32, amount: u64, address: Address) -> Self {
         Self {
             wallet_id,
             amount,
@@ -469,6 +534,8 @@ impl SendTransaction {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -478,13 +545,13 @@ impl SendTransaction {
         }
     }
 
-    /// Sets `memos`: TODO
+    /// Sets `memos`: Memos for the recipient's coin, each encoded as UTF-8 bytes; none when left out.
     pub fn memos(mut self, memos: Vec<String>) -> Self {
         self.memos = Some(memos);
         self
     }
 
-    /// Sets `puzzle_decorator`: TODO
+    /// Sets `puzzle_decorator`: Set to make the payment a clawback coin; a plain payment when left out.
     pub fn puzzle_decorator(
         mut self,
         puzzle_decorator: Vec<ClawbackPuzzleDecoratorOverride>,
@@ -493,91 +560,103 @@ impl SendTransaction {
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -598,111 +677,152 @@ impl chia_rpc::ServiceEndpoint for SendTransaction {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendTransactionResponse {
-    /// TODO
+    /// The first record the call created: the payment.
     pub transaction: TransactionRecord,
-    /// TODO
+    /// Id of that record.
     pub transaction_id: Bytes32,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `send_transaction_multi`: TODO
+/// Request of `send_transaction_multi`: Pays several outputs in one transaction from an XCH or CAT wallet.
+///
+/// For a CAT wallet the call works as `cat_spend`: give either `additions`, or `amount` with
+/// `inner_address` (and optionally `memos`), but not both; `morph_bytes` and announcements are
+/// refused. For the XCH wallet it works as `create_signed_transaction`: `additions` is
+/// required and `amount`, `inner_address`, `memos`, `extra_delta`, `tail_reveal` and
+/// `tail_solution` are refused. The transaction is pushed unless `push` is false.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`SendTransactionMulti::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `send_transaction_multi` builds a [`SendTransactionMultiCall`](super::SendTransactionMultiCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SendTransactionMulti {
-    /// TODO
+    /// Id of the XCH or CAT wallet to pay from.
     pub wallet_id: u32,
-    /// TODO
+    /// The outputs to create. Required for the XCH wallet; for a CAT wallet the alternative to `amount`/`inner_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additions: Option<Vec<Addition>>,
-    /// TODO
+    /// CAT wallets only: amount of a single payment, in CAT mojos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<u64>,
-    /// TODO
+    /// CAT wallets only: recipient of a single payment, as an XCH-style address of the node's network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inner_address: Option<String>,
-    /// TODO
+    pub inner_address: Option<Address>,
+    /// CAT wallets only: memos of the single payment, each encoded as UTF-8 bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memos: Option<Vec<String>>,
-    /// TODO
-    ///
-    /// Any JSON: TODO
+    /// The exact coins to spend; the wallet selects coins itself when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coins: Option<Vec<serde_json::Value>>,
-    /// TODO
+    pub coins: Option<Vec<Coin>>,
+    /// CAT wallets only: decimal integer (may be negative) by which the outputs exceed the inputs, for issuing (positive) or melting (negative) CAT mojos. Needs `tail_reveal` and `tail_solution`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_delta: Option<String>,
-    /// TODO
+    /// CAT wallets only: serialized TAIL program run to allow `extra_delta`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_reveal: Option<Bytes>,
-    /// TODO
+    /// CAT wallets only: serialized solution for the TAIL program.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_solution: Option<Bytes>,
-    /// TODO
+    /// XCH wallet only: when set, each asserted announcement message is replaced by sha256(`morph_bytes` + message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub morph_bytes: Option<Bytes>,
-    /// TODO
+    /// XCH wallet only: coin announcements the transaction asserts; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coin_announcements: Option<Vec<CSTCoinAnnouncement>>,
-    /// TODO
+    /// XCH wallet only: puzzle announcements the transaction asserts; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puzzle_announcements: Option<Vec<CSTPuzzleAnnouncement>>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -732,6 +852,8 @@ impl SendTransactionMulti {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -741,61 +863,61 @@ impl SendTransactionMulti {
         }
     }
 
-    /// Sets `additions`: TODO
+    /// Sets `additions`: The outputs to create.
     pub fn additions(mut self, additions: Vec<Addition>) -> Self {
         self.additions = Some(additions);
         self
     }
 
-    /// Sets `amount`: TODO
+    /// Sets `amount`: CAT wallets only: amount of a single payment, in CAT mojos.
     pub fn amount(mut self, amount: u64) -> Self {
         self.amount = Some(amount);
         self
     }
 
-    /// Sets `inner_address`: TODO
-    pub fn inner_address(mut self, inner_address: String) -> Self {
+    /// Sets `inner_address`: CAT wallets only: recipient of a single payment, as an XCH-style address of the node's network.
+    pub fn inner_address(mut self, inner_address: Address) -> Self {
         self.inner_address = Some(inner_address);
         self
     }
 
-    /// Sets `memos`: TODO
+    /// Sets `memos`: CAT wallets only: memos of the single payment, each encoded as UTF-8 bytes.
     pub fn memos(mut self, memos: Vec<String>) -> Self {
         self.memos = Some(memos);
         self
     }
 
-    /// Sets `coins`: TODO
-    pub fn coins(mut self, coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `coins`: The exact coins to spend; the wallet selects coins itself when left out.
+    pub fn coins(mut self, coins: Vec<Coin>) -> Self {
         self.coins = Some(coins);
         self
     }
 
-    /// Sets `extra_delta`: TODO
+    /// Sets `extra_delta`: CAT wallets only: decimal integer (may be negative) by which the outputs exceed the inputs, for issuing (positive) or melting (negative) CAT mojos.
     pub fn extra_delta(mut self, extra_delta: String) -> Self {
         self.extra_delta = Some(extra_delta);
         self
     }
 
-    /// Sets `tail_reveal`: TODO
+    /// Sets `tail_reveal`: CAT wallets only: serialized TAIL program run to allow `extra_delta`.
     pub fn tail_reveal(mut self, tail_reveal: Bytes) -> Self {
         self.tail_reveal = Some(tail_reveal);
         self
     }
 
-    /// Sets `tail_solution`: TODO
+    /// Sets `tail_solution`: CAT wallets only: serialized solution for the TAIL program.
     pub fn tail_solution(mut self, tail_solution: Bytes) -> Self {
         self.tail_solution = Some(tail_solution);
         self
     }
 
-    /// Sets `morph_bytes`: TODO
+    /// Sets `morph_bytes`: XCH wallet only: when set, each asserted announcement message is replaced by sha256(`morph_bytes` + message).
     pub fn morph_bytes(mut self, morph_bytes: Bytes) -> Self {
         self.morph_bytes = Some(morph_bytes);
         self
     }
 
-    /// Sets `coin_announcements`: TODO
+    /// Sets `coin_announcements`: XCH wallet only: coin announcements the transaction asserts; none when left out.
     pub fn coin_announcements(
         mut self,
         coin_announcements: Vec<CSTCoinAnnouncement>,
@@ -804,7 +926,7 @@ impl SendTransactionMulti {
         self
     }
 
-    /// Sets `puzzle_announcements`: TODO
+    /// Sets `puzzle_announcements`: XCH wallet only: puzzle announcements the transaction asserts; none when left out.
     pub fn puzzle_announcements(
         mut self,
         puzzle_announcements: Vec<CSTPuzzleAnnouncement>,
@@ -813,91 +935,103 @@ impl SendTransactionMulti {
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -918,82 +1052,127 @@ impl chia_rpc::ServiceEndpoint for SendTransactionMulti {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendTransactionMultiResponse {
-    /// TODO
+    /// The first record the call created.
     pub transaction: TransactionRecord,
-    /// TODO
+    /// Id of that record.
     pub transaction_id: Bytes32,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `spend_clawback_coins`: TODO
+/// Request of `spend_clawback_coins`: Claws back clawback coins you sent, or claims ones sent to you.
+///
+/// Of the listed ids, only unspent clawback coins of the XCH wallet are used; other ids are
+/// ignored without error. For each coin the wallet works out whether it is the sender (claw
+/// back) or the recipient (claim, which the chain accepts only after the coin's time lock).
+/// Coins whose incoming record was already sent in a pending spend are skipped unless `force`
+/// is set. The coins are spent in batches of `batch_size`, one transaction per batch, each
+/// paying `fee`. Pushed unless `push` is false; spends are not merged unless `merge_spends` is
+/// true.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`SpendClawbackCoins::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `spend_clawback_coins` builds a [`SpendClawbackCoinsCall`](super::SpendClawbackCoinsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SpendClawbackCoins {
-    /// TODO
+    /// Ids of the clawback coins to spend.
     pub coin_ids: Vec<Bytes32>,
-    /// TODO
+    /// Coins per transaction; when left out, the auto-claim batch size from the config (`auto_claim.batch_size`, 50 by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<u16>,
-    /// TODO
+    /// Spend coins even if a spend of them is already pending; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -1014,6 +1193,8 @@ impl SpendClawbackCoins {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -1023,103 +1204,115 @@ impl SpendClawbackCoins {
         }
     }
 
-    /// Sets `batch_size`: TODO
+    /// Sets `batch_size`: Coins per transaction; when left out, the auto-claim batch size from the config (`auto_claim.batch_size`, 50 by default).
     pub fn batch_size(mut self, batch_size: u16) -> Self {
         self.batch_size = Some(batch_size);
         self
     }
 
-    /// Sets `force`: TODO
+    /// Sets `force`: Spend coins even if a spend of them is already pending; false when left out.
     pub fn force(mut self, force: bool) -> Self {
         self.force = Some(force);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -1140,17 +1333,22 @@ impl chia_rpc::ServiceEndpoint for SpendClawbackCoins {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpendClawbackCoinsResponse {
-    /// TODO
+    /// Ids of the clawback-spend (`OutgoingClawback`) records created.
     pub transaction_ids: Vec<Bytes32>,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `get_farmed_amount`: TODO
+/// Request of `get_farmed_amount`: Totals of the farming rewards the wallet's keys have received.
+///
+/// Counts the confirmed reward records of the logged-in key's wallets. Rewards of plot NFT
+/// (pool) wallets are left out unless `include_pool_rewards` is set. All amounts are in mojos.
 ///
 /// Access: reads state only.
 ///
@@ -1168,7 +1366,7 @@ pub struct SpendClawbackCoinsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetFarmedAmount {
-    /// TODO
+    /// Also count pool rewards received by plot NFT wallets; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_pool_rewards: Option<bool>,
 }
@@ -1179,7 +1377,7 @@ impl GetFarmedAmount {
         Self { include_pool_rewards: None }
     }
 
-    /// Sets `include_pool_rewards`: TODO
+    /// Sets `include_pool_rewards`: Also count pool rewards received by plot NFT wallets; false when left out.
     pub fn include_pool_rewards(mut self, include_pool_rewards: bool) -> Self {
         self.include_pool_rewards = Some(include_pool_rewards);
         self
@@ -1200,109 +1398,147 @@ impl chia_rpc::ServiceEndpoint for GetFarmedAmount {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetFarmedAmountResponse {
-    /// TODO
+    /// Sum of all counted rewards, in mojos: pool rewards plus farmer rewards plus fees.
     pub farmed_amount: u64,
-    /// TODO
+    /// Pool (7/8) block rewards received, in mojos.
     pub pool_reward_amount: u64,
-    /// TODO
+    /// Base farmer (1/8) block rewards received, in mojos, without fees.
     pub farmer_reward_amount: u64,
-    /// TODO
+    /// Transaction fees collected with the farmer rewards, in mojos.
     pub fee_amount: u64,
-    /// TODO
+    /// Height of the latest block whose reward was counted; 0 when none.
     pub last_height_farmed: u32,
-    /// TODO
+    /// Timestamp (Unix seconds) of that block; 0 when none.
     pub last_time_farmed: u64,
-    /// TODO
+    /// Number of farmer rewards received, i.e. blocks farmed.
     pub blocks_won: u32,
 }
 
-/// Request of `create_signed_transaction`: TODO
+/// Request of `create_signed_transaction`: Builds and signs a transaction paying one or more outputs, without pushing it by default.
+///
+/// Works for the XCH wallet and CAT wallets. Unlike `send_transaction` it does not submit the
+/// transaction unless `push` is true. Fails when `additions` is empty, when an addition exceeds
+/// the maximum coin amount, when only some of `extra_delta`, `tail_reveal` and
+/// `tail_solution` are given, or when the wallet is neither the XCH wallet nor a CAT wallet.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`CreateSignedTransaction::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `create_signed_transaction` builds a [`CreateSignedTransactionCall`](super::CreateSignedTransactionCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSignedTransaction {
-    /// TODO
+    /// The outputs to create; at least one.
     pub additions: Vec<Addition>,
-    /// TODO
+    /// Id of the XCH or CAT wallet to spend from; the XCH wallet when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_id: Option<u32>,
-    /// TODO
-    ///
-    /// Any JSON: TODO
+    /// The exact coins to spend; the wallet selects coins itself when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coins: Option<Vec<serde_json::Value>>,
-    /// TODO
+    pub coins: Option<Vec<Coin>>,
+    /// When set, each asserted announcement message is replaced by sha256(`morph_bytes` + message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub morph_bytes: Option<Bytes>,
-    /// TODO
+    /// Coin announcements the transaction asserts; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coin_announcements: Option<Vec<CSTCoinAnnouncement>>,
-    /// TODO
+    /// Puzzle announcements the transaction asserts; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puzzle_announcements: Option<Vec<CSTPuzzleAnnouncement>>,
-    /// TODO
+    /// CAT wallets only: decimal integer (may be negative) by which the outputs exceed the inputs, for issuing (positive) or melting (negative) CAT mojos. Needs `tail_reveal` and `tail_solution`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_delta: Option<String>,
-    /// TODO
+    /// CAT wallets only: serialized TAIL program run to allow `extra_delta`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_reveal: Option<Bytes>,
-    /// TODO
+    /// CAT wallets only: serialized solution for the TAIL program.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_solution: Option<Bytes>,
-    /// TODO
+    /// Set to make the outputs clawback coins; plain outputs when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puzzle_decorator: Option<Vec<ClawbackPuzzleDecoratorOverride>>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -1330,6 +1566,8 @@ impl CreateSignedTransaction {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -1339,25 +1577,25 @@ impl CreateSignedTransaction {
         }
     }
 
-    /// Sets `wallet_id`: TODO
+    /// Sets `wallet_id`: Id of the XCH or CAT wallet to spend from; the XCH wallet when left out.
     pub fn wallet_id(mut self, wallet_id: u32) -> Self {
         self.wallet_id = Some(wallet_id);
         self
     }
 
-    /// Sets `coins`: TODO
-    pub fn coins(mut self, coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `coins`: The exact coins to spend; the wallet selects coins itself when left out.
+    pub fn coins(mut self, coins: Vec<Coin>) -> Self {
         self.coins = Some(coins);
         self
     }
 
-    /// Sets `morph_bytes`: TODO
+    /// Sets `morph_bytes`: When set, each asserted announcement message is replaced by sha256(`morph_bytes` + message).
     pub fn morph_bytes(mut self, morph_bytes: Bytes) -> Self {
         self.morph_bytes = Some(morph_bytes);
         self
     }
 
-    /// Sets `coin_announcements`: TODO
+    /// Sets `coin_announcements`: Coin announcements the transaction asserts; none when left out.
     pub fn coin_announcements(
         mut self,
         coin_announcements: Vec<CSTCoinAnnouncement>,
@@ -1366,7 +1604,7 @@ impl CreateSignedTransaction {
         self
     }
 
-    /// Sets `puzzle_announcements`: TODO
+    /// Sets `puzzle_announcements`: Puzzle announcements the transaction asserts; none when left out.
     pub fn puzzle_announcements(
         mut self,
         puzzle_announcements: Vec<CSTPuzzleAnnouncement>,
@@ -1375,25 +1613,25 @@ impl CreateSignedTransaction {
         self
     }
 
-    /// Sets `extra_delta`: TODO
+    /// Sets `extra_delta`: CAT wallets only: decimal integer (may be negative) by which the outputs exceed the inputs, for issuing (positive) or melting (negative) CAT mojos.
     pub fn extra_delta(mut self, extra_delta: String) -> Self {
         self.extra_delta = Some(extra_delta);
         self
     }
 
-    /// Sets `tail_reveal`: TODO
+    /// Sets `tail_reveal`: CAT wallets only: serialized TAIL program run to allow `extra_delta`.
     pub fn tail_reveal(mut self, tail_reveal: Bytes) -> Self {
         self.tail_reveal = Some(tail_reveal);
         self
     }
 
-    /// Sets `tail_solution`: TODO
+    /// Sets `tail_solution`: CAT wallets only: serialized solution for the TAIL program.
     pub fn tail_solution(mut self, tail_solution: Bytes) -> Self {
         self.tail_solution = Some(tail_solution);
         self
     }
 
-    /// Sets `puzzle_decorator`: TODO
+    /// Sets `puzzle_decorator`: Set to make the outputs clawback coins; plain outputs when left out.
     pub fn puzzle_decorator(
         mut self,
         puzzle_decorator: Vec<ClawbackPuzzleDecoratorOverride>,
@@ -1402,91 +1640,103 @@ impl CreateSignedTransaction {
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -1507,19 +1757,26 @@ impl chia_rpc::ServiceEndpoint for CreateSignedTransaction {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSignedTransactionResponse {
-    /// TODO
+    /// Every record the call created (the same list as `transactions`).
     pub signed_txs: Vec<TransactionRecord>,
-    /// TODO
+    /// The first of those records.
     pub signed_tx: TransactionRecord,
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `delete_unconfirmed_transactions`: TODO
+/// Request of `delete_unconfirmed_transactions`: Deletes every unconfirmed transaction record of one wallet.
+///
+/// Removes the records from the wallet's database, so the wallet stops resubmitting them and
+/// their coins count as spendable again; a transaction already in a mempool may still confirm.
+/// For a plot NFT wallet it also drops the pending target state. Fails when the wallet does not
+/// exist or the wallet is not synced.
 ///
 /// Access: changes the state of the service.
 ///
@@ -1528,7 +1785,7 @@ pub struct CreateSignedTransactionResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteUnconfirmedTransactions {
-    /// TODO
+    /// Id of the wallet whose unconfirmed records are deleted.
     pub wallet_id: u32,
 }
 
@@ -1554,43 +1811,46 @@ impl chia_rpc::ServiceEndpoint for DeleteUnconfirmedTransactions {
 #[non_exhaustive]
 pub struct DeleteUnconfirmedTransactionsResponse {}
 
-/// Request of `select_coins`: TODO
+/// Request of `select_coins`: The coins the wallet would spend to pay an amount, without spending them.
+///
+/// Runs the wallet's coin selection under the given restrictions and reports the result; no
+/// coin is reserved. Fails when the wallet is not synced (unless `allow_unsynced`), when it has
+/// no synced peer, when the spendable coins cannot cover `amount`, and when both
+/// `excluded_coin_ids` and `exclude_coins` are given.
 ///
 /// Access: reads state only.
 ///
 /// Built with [`SelectCoins::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `select_coins` builds a [`SelectCoinsCall`](super::SelectCoinsCall) directly.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SelectCoins {
-    /// TODO
+    /// Smallest coin amount to consider, in mojos; 0 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Largest coin amount to consider, in mojos; the maximum coin amount when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Coin amounts never to select; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Coins never to select; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Coins the selection must contain (the call fails if the other restrictions rule one out); none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// A coin the selection must contain, like `included_coin_ids`; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_coin: Option<Bytes32>,
-    /// TODO
+    /// Id of the wallet whose coins are selected.
     pub wallet_id: u32,
-    /// TODO
+    /// Amount the selected coins must cover, in the wallet's mojos.
     pub amount: u64,
-    /// TODO
-    ///
-    /// Any JSON: TODO
+    /// Deprecated form of `excluded_coin_ids`, as whole coins; cannot be combined with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude_coins: Option<Vec<serde_json::Value>>,
-    /// TODO
+    pub exclude_coins: Option<Vec<Coin>>,
+    /// Select even while the wallet is not fully synced; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
 }
@@ -1612,49 +1872,49 @@ impl SelectCoins {
         }
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Smallest coin amount to consider, in mojos; 0 when left out.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Largest coin amount to consider, in mojos; the maximum coin amount when left out.
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Coin amounts never to select; none when left out.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Coins never to select; none when left out.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `included_coin_ids`: TODO
+    /// Sets `included_coin_ids`: Coins the selection must contain (the call fails if the other restrictions rule one out); none when left out.
     pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
         self.included_coin_ids = Some(included_coin_ids);
         self
     }
 
-    /// Sets `primary_coin`: TODO
+    /// Sets `primary_coin`: A coin the selection must contain, like `included_coin_ids`; none when left out.
     pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
         self.primary_coin = Some(primary_coin);
         self
     }
 
-    /// Sets `exclude_coins`: TODO
-    pub fn exclude_coins(mut self, exclude_coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `exclude_coins`: Deprecated form of `excluded_coin_ids`, as whole coins; cannot be combined with it.
+    pub fn exclude_coins(mut self, exclude_coins: Vec<Coin>) -> Self {
         self.exclude_coins = Some(exclude_coins);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Select even while the wallet is not fully synced; false when left out.
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
@@ -1672,16 +1932,18 @@ impl chia_rpc::ServiceEndpoint for SelectCoins {
 }
 
 /// Response of `select_coins`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectCoinsResponse {
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub coins: Vec<serde_json::Value>,
+    /// The selected coins.
+    pub coins: Vec<Coin>,
 }
 
-/// Request of `get_spendable_coins`: TODO
+/// Request of `get_spendable_coins`: A wallet's spendable coins, with the coins its pending transactions spend and create.
+///
+/// The coin selection fields filter `confirmed_records` only. Fails when the wallet is not
+/// synced (unless `allow_unsynced`), when it has no synced peer, and when the filters exclude a
+/// coin named in `included_coin_ids` or `primary_coin`.
 ///
 /// Access: reads state only.
 ///
@@ -1690,27 +1952,27 @@ pub struct SelectCoinsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetSpendableCoins {
-    /// TODO
+    /// Leave out coins below this amount, in mojos; 0 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Leave out coins above this amount, in mojos; the maximum coin amount when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Leave out coins of these amounts; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Leave out these coins; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Coins that must survive the filters, else the call fails; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// A coin that must survive the filters, else the call fails; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_coin: Option<Bytes32>,
-    /// TODO
+    /// Id of the wallet whose coins are listed.
     pub wallet_id: u32,
-    /// TODO
+    /// Answer even while the wallet is not fully synced; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
 }
@@ -1730,43 +1992,43 @@ impl GetSpendableCoins {
         }
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Leave out coins below this amount, in mojos; 0 when left out.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Leave out coins above this amount, in mojos; the maximum coin amount when left out.
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Leave out coins of these amounts; none when left out.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Leave out these coins; none when left out.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `included_coin_ids`: TODO
+    /// Sets `included_coin_ids`: Coins that must survive the filters, else the call fails; none when left out.
     pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
         self.included_coin_ids = Some(included_coin_ids);
         self
     }
 
-    /// Sets `primary_coin`: TODO
+    /// Sets `primary_coin`: A coin that must survive the filters, else the call fails; none when left out.
     pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
         self.primary_coin = Some(primary_coin);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Answer even while the wallet is not fully synced; false when left out.
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
@@ -1784,24 +2046,23 @@ impl chia_rpc::ServiceEndpoint for GetSpendableCoins {
 }
 
 /// Response of `get_spendable_coins`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSpendableCoinsResponse {
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub confirmed_records: Vec<serde_json::Value>,
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub unconfirmed_removals: Vec<serde_json::Value>,
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub unconfirmed_additions: Vec<serde_json::Value>,
+    /// Confirmed unspent coins that no pending transaction spends, after the filters.
+    pub confirmed_records: Vec<CoinRecord>,
+    /// Confirmed coins that pending transactions of the wallet are spending.
+    pub unconfirmed_removals: Vec<CoinRecord>,
+    /// Coins that pending transactions of the wallet will create.
+    pub unconfirmed_additions: Vec<Coin>,
 }
 
-/// Request of `get_coin_records_by_names`: TODO
+/// Request of `get_coin_records_by_names`: Coin records of coins the wallet tracks, by coin id.
+///
+/// Only coins in the wallet's own database are found. Fails with `Coin ID's: […] not found.`
+/// when any listed id has no record within the filters, when the wallet is not synced (unless
+/// `allow_unsynced`), and when no full node peer is connected (block timestamps are fetched
+/// from it).
 ///
 /// Access: reads state only.
 ///
@@ -1810,18 +2071,18 @@ pub struct GetSpendableCoinsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetCoinRecordsByNames {
-    /// TODO
+    /// Ids of the coins.
     pub names: Vec<Bytes32>,
-    /// TODO
+    /// Only coins confirmed at this height or later; no lower bound when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_height: Option<u32>,
-    /// TODO
+    /// Only coins confirmed at this height or earlier; no upper bound when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_height: Option<u32>,
-    /// TODO
+    /// Also return spent coins; true when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_spent_coins: Option<bool>,
-    /// TODO
+    /// Answer even while the wallet is not fully synced; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
 }
@@ -1838,25 +2099,25 @@ impl GetCoinRecordsByNames {
         }
     }
 
-    /// Sets `start_height`: TODO
+    /// Sets `start_height`: Only coins confirmed at this height or later; no lower bound when left out.
     pub fn start_height(mut self, start_height: u32) -> Self {
         self.start_height = Some(start_height);
         self
     }
 
-    /// Sets `end_height`: TODO
+    /// Sets `end_height`: Only coins confirmed at this height or earlier; no upper bound when left out.
     pub fn end_height(mut self, end_height: u32) -> Self {
         self.end_height = Some(end_height);
         self
     }
 
-    /// Sets `include_spent_coins`: TODO
+    /// Sets `include_spent_coins`: Also return spent coins; true when left out.
     pub fn include_spent_coins(mut self, include_spent_coins: bool) -> Self {
         self.include_spent_coins = Some(include_spent_coins);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Answer even while the wallet is not fully synced; false when left out.
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
@@ -1874,16 +2135,17 @@ impl chia_rpc::ServiceEndpoint for GetCoinRecordsByNames {
 }
 
 /// Response of `get_coin_records_by_names`: what a `success: true` reply holds besides `success`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCoinRecordsByNamesResponse {
-    /// TODO
-    ///
-    /// Any JSON: TODO
-    pub coin_records: Vec<serde_json::Value>,
+    /// The records, in the wallet's database order.
+    pub coin_records: Vec<CoinRecord>,
 }
 
-/// Request of `get_puzzle_and_solution`: TODO
+/// Request of `get_puzzle_and_solution`: The puzzle reveal and solution a spent coin of the wallet was spent with.
+///
+/// The coin must be in the wallet's database and spent; the spend is fetched from a connected
+/// full node. Fails with `Coin … not found or not spent` otherwise.
 ///
 /// Access: reads state only.
 ///
@@ -1892,7 +2154,7 @@ pub struct GetCoinRecordsByNamesResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetPuzzleAndSolution {
-    /// TODO
+    /// Id of the spent coin.
     pub coin_name: Bytes32,
 }
 
@@ -1917,13 +2179,13 @@ impl chia_rpc::ServiceEndpoint for GetPuzzleAndSolution {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPuzzleAndSolutionResponse {
-    /// TODO
-    pub puzzle_reveal: String,
-    /// TODO
-    pub solution: String,
+    /// Serialized CLVM puzzle the coin was spent with.
+    pub puzzle_reveal: Bytes,
+    /// Serialized CLVM solution of the spend.
+    pub solution: Bytes,
 }
 
-/// Request of `get_current_derivation_index`: TODO
+/// Request of `get_current_derivation_index`: The highest key derivation index the wallet has generated puzzle hashes for.
 ///
 /// Access: reads state only.
 ///
@@ -1963,12 +2225,16 @@ impl chia_rpc::ServiceEndpoint for GetCurrentDerivationIndex {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCurrentDerivationIndexResponse {
-    /// TODO
+    /// The highest derivation index in the wallet's database; null when none has been derived yet.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub index: Option<u32>,
 }
 
-/// Request of `extend_derivation_index`: TODO
+/// Request of `extend_derivation_index`: Derives and watches more puzzle hashes, up to a given derivation index.
+///
+/// Useful when coins were sent to addresses beyond the wallet's lookahead. The new index must
+/// be greater than the current one and at most 1000 above it. Fails when the wallet is not
+/// synced or has no derivations yet.
 ///
 /// Access: changes the state of the service.
 ///
@@ -1977,7 +2243,7 @@ pub struct GetCurrentDerivationIndexResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ExtendDerivationIndex {
-    /// TODO
+    /// Derivation index to extend to.
     pub index: u32,
 }
 
@@ -2002,12 +2268,16 @@ impl chia_rpc::ServiceEndpoint for ExtendDerivationIndex {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtendDerivationIndexResponse {
-    /// TODO
+    /// The highest derivation index after the call; null only if the wallet has no derivations.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub index: Option<u32>,
 }
 
-/// Request of `get_transaction_memo`: TODO
+/// Request of `get_transaction_memo`: The memos of the coins a transaction created, by coin id.
+///
+/// The memos are read from the transaction's spend bundle; for an incoming transaction without
+/// one, the spend is fetched from a full node peer. Fails when the record is missing, or when it
+/// has no spends and is not incoming.
 ///
 /// Access: reads state only.
 ///
@@ -2016,7 +2286,7 @@ pub struct ExtendDerivationIndexResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetTransactionMemo {
-    /// TODO
+    /// Id of the transaction record.
     pub transaction_id: Bytes32,
 }
 
@@ -2041,74 +2311,117 @@ impl chia_rpc::ServiceEndpoint for GetTransactionMemo {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTransactionMemoResponse {
-    /// TODO
-    pub transaction_memos: BTreeMap<Bytes32, BTreeMap<Bytes32, Vec<Bytes>>>,
+    /// Keyed by the transaction id (one entry, `0x` hex): for each created coin that carries memos, its id and its memos as raw bytes.
+    #[serde(flatten)]
+    pub transaction_memos: BTreeMap<String, BTreeMap<Bytes32, Vec<Bytes>>>,
 }
 
-/// Request of `split_coins`: TODO
+/// Request of `split_coins`: Splits one coin into a number of equal coins.
+///
+/// Creates `number_of_coins` coins of `amount_per_coin` each at fresh addresses of the wallet;
+
+/// the rest of the coin returns as change. Works for the XCH wallet and CAT wallets. For the XCH
+/// wallet, other coins are added when the target coin cannot also cover `fee`; CAT wallets pay
+/// the fee from XCH. Not pushed unless `push` is true. Fails when `number_of_coins` is 0 or
+/// above 500, the coin is unknown, or its amount is below `number_of_coins × amount_per_coin`.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`SplitCoins::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `split_coins` builds a [`SplitCoinsCall`](super::SplitCoinsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SplitCoins {
-    /// TODO
+    /// Id of the XCH or CAT wallet that owns the coin.
     pub wallet_id: u32,
-    /// TODO
+    /// How many coins to create, 1 to 500.
     pub number_of_coins: u16,
-    /// TODO
+    /// Amount of each new coin, in the wallet's mojos.
     pub amount_per_coin: u64,
-    /// TODO
+    /// Id of the coin to split.
     pub target_coin_id: Bytes32,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -2135,6 +2448,8 @@ impl SplitCoins {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -2144,91 +2459,103 @@ impl SplitCoins {
         }
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -2249,87 +2576,133 @@ impl chia_rpc::ServiceEndpoint for SplitCoins {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SplitCoinsResponse {
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `combine_coins`: TODO
+/// Request of `combine_coins`: Merges several coins of a wallet into one.
+///
+/// Takes the coins of `target_coin_ids`, adds coins until `target_coin_amount` (plus `fee` for
+/// XCH) is covered, then fills up to `number_of_coins` with unspent coins ordered by amount
+/// (smallest first unless `largest_first`) within `min_coin_amount`…`max_coin_amount`. The
+/// result is one coin holding the total (less `fee` for XCH), or `target_coin_amount` plus
+/// change. Works for the XCH wallet and CAT wallets. Not pushed unless `push` is true. Fails when
+/// `number_of_coins` is below 2 or above `coin_num_limit`, when more target ids than
+/// `number_of_coins` are given, when a target coin is spent, or when covering the amount takes
+/// more than `number_of_coins` coins.
 ///
 /// Access: creates or pushes a transaction.
 ///
-/// The request also has the fields of `TxOptions`: TODO
+/// The request also has the fields of `TxOptions`: Options every transaction endpoint reads besides its own fields: the fee, how coins are
+/// selected, extra conditions and absolute validity times to add, and whether the result is
+/// signed, merged into one spend bundle and pushed.
 ///
-/// The response also has the fields of `TxResults`: TODO
+/// Before building anything the call checks the wallet's sync status: it fails with
+/// `Wallet is not connected to any synced peers.` when the wallet has no peak or no full node
+/// peer, and with `Wallet needs to be fully synced before making transactions.` when it is
+/// behind, unless `allow_unsynced` is true.
+///
+/// The response also has the fields of `TxResults`: Keys the wallet adds to the reply of every transaction endpoint: the transactions the call
+/// built, in the wallet's form and in the signer protocol's form, and the wallet's sync status.
 ///
 /// Built with [`CombineCoins::new`] and its setters, it is sent with [`Client::call`](chia_rpc::Client::call) or [`Client::call_on`](chia_rpc::Client::call_on); the service handle's method `combine_coins` builds a [`CombineCoinsCall`](super::CombineCoinsCall) directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CombineCoins {
-    /// TODO
+    /// Id of the XCH or CAT wallet whose coins are combined.
     pub wallet_id: u32,
-    /// TODO
+    /// Most coins to combine (at least 2); 500 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_coins: Option<u16>,
-    /// TODO
+    /// Fill up with the largest coins instead of the smallest; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub largest_first: Option<bool>,
-    /// TODO
+    /// Coins that must be among those combined; none when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Amount of the combined coin, in the wallet's mojos, the remainder returning as change; the whole sum when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_coin_amount: Option<u64>,
-    /// TODO
+    /// Upper bound `number_of_coins` is checked against; 500 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coin_num_limit: Option<u16>,
-    /// TODO
+    /// Fee in mojos the built transactions pay to the farmer; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<u64>,
-    /// TODO
+    /// Whether to store the built transactions in the wallet and send them to its full node
+    /// peers (the wallet resends them until a full node takes them). Left out, the endpoint's
+    /// default applies: true, except for `create_signed_transaction`, `split_coins`,
+    /// `combine_coins`, `create_offer_for_ids`, `did_message_spend` and `nft_mint_bulk`,
+    /// which only return what they build unless asked to push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    /// TODO
+    /// Whether the wallet signs what it builds. Left out, the wallet's `auto_sign_txs` setting
+    /// in config.yaml decides (true unless changed). When false the spend bundles carry no
+    /// complete signature: sign them from `unsigned_transactions` with an external signer.
+    /// `take_offer` ignores this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign: Option<bool>,
-    /// TODO
+    /// Build the transaction even though the wallet is still syncing (default false). A
+    /// wallet with no full node peer, or no peak yet, refuses regardless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unsynced: Option<bool>,
-    /// TODO
+    /// Whether the spend bundles of all transactions the call builds are aggregated into the
+    /// first one (the others are then returned without a spend bundle). Left out: true,
+    /// except for `spend_clawback_coins` and `cancel_offers`, which keep one bundle per
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_spends: Option<bool>,
-    /// TODO
+    /// Spend only coins of at least this many mojos; left out, 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_coin_amount: Option<u64>,
-    /// TODO
+    /// Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_coin_amount: Option<u64>,
-    /// TODO
+    /// Never spend a coin whose amount in mojos is one of these; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_amounts: Option<Vec<u64>>,
-    /// TODO
+    /// Ids of coins never to spend; left out, none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_coin_ids: Option<Vec<Bytes32>>,
-    /// TODO
+    /// Ids of coins that must be spent; coin selection takes them first and adds others only
+    /// when they do not cover the amount. Must not overlap `excluded_coin_ids`; selection
+    /// fails with `Some coin selection restrictions eliminated coins specified for inclusion`
+    /// when one of them is not a spendable coin that passes the other filters. Left out,
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_coin_ids: Option<Vec<Bytes32>>,
+    /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
+
+    /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
+    /// wallet picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_coin: Option<Bytes32>,
+    /// Pay change (and other outputs back to this wallet) to the wallet's current address
+    /// instead of deriving a new one. Left out, the wallet's `reuse_public_key_for_change` setting for the logged-in fingerprint
+    /// decides (false unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_puzhash: Option<bool>,
-    /// TODO
+    /// Conditions added to the transaction's spend (announcements, messages, remarks, …).
+    /// Relative timelocks are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_conditions: Option<Vec<ExtraCondition>>,
-    /// TODO
+    /// Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_time: Option<u64>,
-    /// TODO
+    /// Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
-    /// TODO
+    /// Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_time: Option<u64>,
-    /// TODO
+    /// Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_height: Option<u32>,
 }
@@ -2353,6 +2726,8 @@ impl CombineCoins {
             max_coin_amount: None,
             excluded_coin_amounts: None,
             excluded_coin_ids: None,
+            included_coin_ids: None,
+            primary_coin: None,
             reuse_puzhash: None,
             extra_conditions: None,
             min_time: None,
@@ -2362,121 +2737,133 @@ impl CombineCoins {
         }
     }
 
-    /// Sets `number_of_coins`: TODO
+    /// Sets `number_of_coins`: Most coins to combine (at least 2); 500 when left out.
     pub fn number_of_coins(mut self, number_of_coins: u16) -> Self {
         self.number_of_coins = Some(number_of_coins);
         self
     }
 
-    /// Sets `largest_first`: TODO
+    /// Sets `largest_first`: Fill up with the largest coins instead of the smallest; false when left out.
     pub fn largest_first(mut self, largest_first: bool) -> Self {
         self.largest_first = Some(largest_first);
         self
     }
 
-    /// Sets `target_coin_ids`: TODO
+    /// Sets `target_coin_ids`: Coins that must be among those combined; none when left out.
     pub fn target_coin_ids(mut self, target_coin_ids: Vec<Bytes32>) -> Self {
         self.target_coin_ids = Some(target_coin_ids);
         self
     }
 
-    /// Sets `target_coin_amount`: TODO
+    /// Sets `target_coin_amount`: Amount of the combined coin, in the wallet's mojos, the remainder returning as change; the whole sum when left out.
     pub fn target_coin_amount(mut self, target_coin_amount: u64) -> Self {
         self.target_coin_amount = Some(target_coin_amount);
         self
     }
 
-    /// Sets `coin_num_limit`: TODO
+    /// Sets `coin_num_limit`: Upper bound `number_of_coins` is checked against; 500 when left out.
     pub fn coin_num_limit(mut self, coin_num_limit: u16) -> Self {
         self.coin_num_limit = Some(coin_num_limit);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.max_height = Some(max_height);
         self
@@ -2497,15 +2884,21 @@ impl chia_rpc::ServiceEndpoint for CombineCoins {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CombineCoinsResponse {
-    /// TODO
+    /// The transactions the call built, as merged and signed according to `merge_spends` and
+    /// `sign`; already stored and sent when they were pushed.
     pub transactions: Vec<TransactionRecord>,
-    /// TODO
+    /// The same transactions described for an external signer: what each spends and which
+    /// signatures it needs (the signer protocol). Present also when the wallet signed them.
     pub unsigned_transactions: Vec<UnsignedTransaction>,
-    /// TODO
+    /// The wallet's sync status when the call started.
     pub sync_status: SyncStatus,
 }
 
-/// Request of `register_remote_coins`: TODO
+/// Request of `register_remote_coins`: Makes a remote wallet track coins by id.
+///
+/// Stores the ids under the remote wallet and subscribes to their state, so the wallet follows
+/// coins it does not own. Duplicates are dropped. Fails when the wallet is missing or is not a
+/// remote wallet.
 ///
 /// Access: changes the state of the service.
 ///
@@ -2514,9 +2907,9 @@ pub struct CombineCoinsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RegisterRemoteCoins {
-    /// TODO
+    /// Id of a remote wallet (type `Remote`).
     pub wallet_id: u32,
-    /// TODO
+    /// Ids of the coins to track.
     pub coin_ids: Vec<Bytes32>,
 }
 
@@ -2542,7 +2935,11 @@ impl chia_rpc::ServiceEndpoint for RegisterRemoteCoins {
 #[non_exhaustive]
 pub struct RegisterRemoteCoinsResponse {}
 
-/// Request of `get_coin_records`: TODO
+/// Request of `get_coin_records`: The coin records of the wallet's database, filtered, sorted and paged.
+///
+/// All filters combine; each range is inclusive. Fails when `limit` exceeds 1000 (except the
+/// unlimited default), when a filter lists more than 1000 values, and when `wallet_type`,
+/// `coin_type` or `order` is not a known value.
 ///
 /// Access: reads state only.
 ///
@@ -2560,49 +2957,49 @@ pub struct RegisterRemoteCoinsResponse {}
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetCoinRecords {
-    /// TODO
+    /// Number of matching records to skip; 0 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
-    /// TODO
+    /// Most records to return, at most 1000; no limit (4294967295) when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
-    /// TODO
+    /// Only coins of this wallet; all wallets when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_id: Option<u32>,
-    /// TODO
+    /// Only coins of wallets of this type; all types when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_type: Option<u8>,
-    /// TODO
+    pub wallet_type: Option<WalletType>,
+    /// Only coins of this kind; all kinds when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coin_type: Option<u8>,
-    /// TODO
+    pub coin_type: Option<CoinType>,
+    /// Only (or all but) these coin ids; no filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coin_id_filter: Option<HashFilter>,
-    /// TODO
+    /// Only (or all but) these puzzle hashes; no filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puzzle_hash_filter: Option<HashFilter>,
-    /// TODO
+    /// Only (or all but) these parent coin ids; no filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_coin_id_filter: Option<HashFilter>,
-    /// TODO
+    /// Only (or all but) these amounts; no filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_filter: Option<AmountFilter>,
-    /// TODO
+    /// Only amounts in this range, in mojos; no filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_range: Option<UInt64Range>,
-    /// TODO
+    /// Only coins confirmed at heights in this range; no filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed_range: Option<UInt32Range>,
-    /// TODO
+    /// Only coins spent at heights in this range (unspent coins have height 0, so `stop: 0` selects them); no filter when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spent_range: Option<UInt32Range>,
-    /// TODO
+    /// Sort column; `ConfirmedHeight` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<u8>,
-    /// TODO
+    pub order: Option<WalletCoinRecordOrder>,
+    /// Sort descending instead of ascending; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverse: Option<bool>,
-    /// TODO
+    /// Also count all matching records, ignoring `offset` and `limit`; false when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_total_count: Option<bool>,
 }
@@ -2629,91 +3026,91 @@ impl GetCoinRecords {
         }
     }
 
-    /// Sets `offset`: TODO
+    /// Sets `offset`: Number of matching records to skip; 0 when left out.
     pub fn offset(mut self, offset: u32) -> Self {
         self.offset = Some(offset);
         self
     }
 
-    /// Sets `limit`: TODO
+    /// Sets `limit`: Most records to return, at most 1000; no limit (4294967295) when left out.
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
 
-    /// Sets `wallet_id`: TODO
+    /// Sets `wallet_id`: Only coins of this wallet; all wallets when left out.
     pub fn wallet_id(mut self, wallet_id: u32) -> Self {
         self.wallet_id = Some(wallet_id);
         self
     }
 
-    /// Sets `wallet_type`: TODO
-    pub fn wallet_type(mut self, wallet_type: u8) -> Self {
+    /// Sets `wallet_type`: Only coins of wallets of this type; all types when left out.
+    pub fn wallet_type(mut self, wallet_type: WalletType) -> Self {
         self.wallet_type = Some(wallet_type);
         self
     }
 
-    /// Sets `coin_type`: TODO
-    pub fn coin_type(mut self, coin_type: u8) -> Self {
+    /// Sets `coin_type`: Only coins of this kind; all kinds when left out.
+    pub fn coin_type(mut self, coin_type: CoinType) -> Self {
         self.coin_type = Some(coin_type);
         self
     }
 
-    /// Sets `coin_id_filter`: TODO
+    /// Sets `coin_id_filter`: Only (or all but) these coin ids; no filter when left out.
     pub fn coin_id_filter(mut self, coin_id_filter: HashFilter) -> Self {
         self.coin_id_filter = Some(coin_id_filter);
         self
     }
 
-    /// Sets `puzzle_hash_filter`: TODO
+    /// Sets `puzzle_hash_filter`: Only (or all but) these puzzle hashes; no filter when left out.
     pub fn puzzle_hash_filter(mut self, puzzle_hash_filter: HashFilter) -> Self {
         self.puzzle_hash_filter = Some(puzzle_hash_filter);
         self
     }
 
-    /// Sets `parent_coin_id_filter`: TODO
+    /// Sets `parent_coin_id_filter`: Only (or all but) these parent coin ids; no filter when left out.
     pub fn parent_coin_id_filter(mut self, parent_coin_id_filter: HashFilter) -> Self {
         self.parent_coin_id_filter = Some(parent_coin_id_filter);
         self
     }
 
-    /// Sets `amount_filter`: TODO
+    /// Sets `amount_filter`: Only (or all but) these amounts; no filter when left out.
     pub fn amount_filter(mut self, amount_filter: AmountFilter) -> Self {
         self.amount_filter = Some(amount_filter);
         self
     }
 
-    /// Sets `amount_range`: TODO
+    /// Sets `amount_range`: Only amounts in this range, in mojos; no filter when left out.
     pub fn amount_range(mut self, amount_range: UInt64Range) -> Self {
         self.amount_range = Some(amount_range);
         self
     }
 
-    /// Sets `confirmed_range`: TODO
+    /// Sets `confirmed_range`: Only coins confirmed at heights in this range; no filter when left out.
     pub fn confirmed_range(mut self, confirmed_range: UInt32Range) -> Self {
         self.confirmed_range = Some(confirmed_range);
         self
     }
 
-    /// Sets `spent_range`: TODO
+    /// Sets `spent_range`: Only coins spent at heights in this range (unspent coins have height 0, so `stop: 0` selects them); no filter when left out.
     pub fn spent_range(mut self, spent_range: UInt32Range) -> Self {
         self.spent_range = Some(spent_range);
         self
     }
 
-    /// Sets `order`: TODO
-    pub fn order(mut self, order: u8) -> Self {
+    /// Sets `order`: Sort column; `ConfirmedHeight` when left out.
+    pub fn order(mut self, order: WalletCoinRecordOrder) -> Self {
         self.order = Some(order);
         self
     }
 
-    /// Sets `reverse`: TODO
+    /// Sets `reverse`: Sort descending instead of ascending; false when left out.
     pub fn reverse(mut self, reverse: bool) -> Self {
         self.reverse = Some(reverse);
         self
     }
 
-    /// Sets `include_total_count`: TODO
+    /// Sets `include_total_count`: Also count all matching records, ignoring `offset` and `limit`; false when left out.
     pub fn include_total_count(mut self, include_total_count: bool) -> Self {
         self.include_total_count = Some(include_total_count);
         self
@@ -2734,9 +3131,9 @@ impl chia_rpc::ServiceEndpoint for GetCoinRecords {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCoinRecordsResponse {
-    /// TODO
+    /// The records of the requested page.
     pub coin_records: Vec<WalletCoinRecordWithMetadata>,
-    /// TODO
+    /// Number of matching records without paging; null unless `include_total_count` was set.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub total_count: Option<u32>,
 }

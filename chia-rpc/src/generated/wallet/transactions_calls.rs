@@ -19,14 +19,15 @@ use super::{
     RegisterRemoteCoins, RegisterRemoteCoinsResponse, GetCoinRecords,
     GetCoinRecordsResponse,
 };
-use chia_rpc::{Bytes, Bytes32};
+use chia_rpc::{Address, Bytes, Bytes32};
 use crate::generated::types::{
     Addition, AmountFilter, CSTCoinAnnouncement, CSTPuzzleAnnouncement,
-    ClawbackPuzzleDecoratorOverride, ExtraCondition, HashFilter, TransactionTypeFilter,
-    UInt32Range, UInt64Range,
+    ClawbackPuzzleDecoratorOverride, Coin, CoinType, ExtraCondition, HashFilter,
+    TransactionSortKey, TransactionTypeFilter, UInt32Range, UInt64Range,
+    WalletCoinRecordOrder, WalletType,
 };
 
-/// A `get_wallet_balance` call being built: TODO
+/// A `get_wallet_balance` call being built: The balance of one wallet of the logged-in key.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetWalletBalanceResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -73,7 +74,7 @@ impl std::future::IntoFuture for GetWalletBalanceCall {
     }
 }
 
-/// A `get_wallet_balances` call being built: TODO
+/// A `get_wallet_balances` call being built: The balances of several wallets at once, keyed by wallet id.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetWalletBalancesResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -81,7 +82,7 @@ impl std::future::IntoFuture for GetWalletBalanceCall {
 pub struct GetWalletBalancesCall(chia_rpc::Call<GetWalletBalances>);
 
 impl GetWalletBalancesCall {
-    /// Sets `wallet_ids`: TODO
+    /// Sets `wallet_ids`: Ids of the wallets to report; all wallets when left out.
     pub fn wallet_ids(mut self, wallet_ids: Vec<u32>) -> Self {
         self.0.request_mut().wallet_ids = Some(wallet_ids);
         self
@@ -126,7 +127,7 @@ impl std::future::IntoFuture for GetWalletBalancesCall {
     }
 }
 
-/// A `get_transaction` call being built: TODO
+/// A `get_transaction` call being built: One transaction record of the wallet, by its id.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetTransactionResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -173,7 +174,7 @@ impl std::future::IntoFuture for GetTransactionCall {
     }
 }
 
-/// A `get_transactions` call being built: TODO
+/// A `get_transactions` call being built: A page of one wallet's transaction records, sorted and filtered.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetTransactionsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -181,44 +182,44 @@ impl std::future::IntoFuture for GetTransactionCall {
 pub struct GetTransactionsCall(chia_rpc::Call<GetTransactions>);
 
 impl GetTransactionsCall {
-    /// Sets `start`: TODO
+    /// Sets `start`: Index of the first record to return, in sorted order; 0 when left out.
     pub fn start(mut self, start: u32) -> Self {
         self.0.request_mut().start = Some(start);
         self
     }
 
-    /// Sets `end`: TODO
+    /// Sets `end`: Index one past the last record to return; 50 when left out.
     pub fn end(mut self, end: u32) -> Self {
         self.0.request_mut().end = Some(end);
         self
     }
 
-    /// Sets `sort_key`: TODO
-    pub fn sort_key(mut self, sort_key: String) -> Self {
+    /// Sets `sort_key`: Order of the records; `CONFIRMED_AT_HEIGHT` when left out.
+    pub fn sort_key(mut self, sort_key: TransactionSortKey) -> Self {
         self.0.request_mut().sort_key = Some(sort_key);
         self
     }
 
-    /// Sets `reverse`: TODO
+    /// Sets `reverse`: Reverse the sort order; false when left out.
     pub fn reverse(mut self, reverse: bool) -> Self {
         self.0.request_mut().reverse = Some(reverse);
         self
     }
 
-    /// Sets `to_address`: TODO
+    /// Sets `to_address`: Only records paying this address (compared by its puzzle hash; any prefix is accepted).
     #[allow(clippy::wrong_self_convention)]
-    pub fn to_address(mut self, to_address: String) -> Self {
+    pub fn to_address(mut self, to_address: Address) -> Self {
         self.0.request_mut().to_address = Some(to_address);
         self
     }
 
-    /// Sets `type_filter`: TODO
+    /// Sets `type_filter`: Only records of (or not of) the listed transaction types.
     pub fn type_filter(mut self, type_filter: TransactionTypeFilter) -> Self {
         self.0.request_mut().type_filter = Some(type_filter);
         self
     }
 
-    /// Sets `confirmed`: TODO
+    /// Sets `confirmed`: Only confirmed (true) or only unconfirmed (false) records; both when left out.
     pub fn confirmed(mut self, confirmed: bool) -> Self {
         self.0.request_mut().confirmed = Some(confirmed);
         self
@@ -263,7 +264,7 @@ impl std::future::IntoFuture for GetTransactionsCall {
     }
 }
 
-/// A `get_transaction_count` call being built: TODO
+/// A `get_transaction_count` call being built: How many transaction records a wallet has, optionally filtered.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetTransactionCountResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -271,13 +272,13 @@ impl std::future::IntoFuture for GetTransactionsCall {
 pub struct GetTransactionCountCall(chia_rpc::Call<GetTransactionCount>);
 
 impl GetTransactionCountCall {
-    /// Sets `confirmed`: TODO
+    /// Sets `confirmed`: Count only confirmed (true) or only unconfirmed (false) records; both when left out.
     pub fn confirmed(mut self, confirmed: bool) -> Self {
         self.0.request_mut().confirmed = Some(confirmed);
         self
     }
 
-    /// Sets `type_filter`: TODO
+    /// Sets `type_filter`: Count only records of (or not of) the listed types; all types when left out.
     pub fn type_filter(mut self, type_filter: TransactionTypeFilter) -> Self {
         self.0.request_mut().type_filter = Some(type_filter);
         self
@@ -322,7 +323,7 @@ impl std::future::IntoFuture for GetTransactionCountCall {
     }
 }
 
-/// A `get_next_address` call being built: TODO
+/// A `get_next_address` call being built: An address of the logged-in key to receive payments at, new or current.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetNextAddressResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -330,13 +331,13 @@ impl std::future::IntoFuture for GetTransactionCountCall {
 pub struct GetNextAddressCall(chia_rpc::Call<GetNextAddress>);
 
 impl GetNextAddressCall {
-    /// Sets `new_address`: TODO
+    /// Sets `new_address`: Derive a fresh, unused address (true) instead of returning the current one (false); false when left out.
     pub fn new_address(mut self, new_address: bool) -> Self {
         self.0.request_mut().new_address = Some(new_address);
         self
     }
 
-    /// Sets `save_derivations`: TODO
+    /// Sets `save_derivations`: Store any newly derived puzzle hashes in the wallet's database; true when left out.
     pub fn save_derivations(mut self, save_derivations: bool) -> Self {
         self.0.request_mut().save_derivations = Some(save_derivations);
         self
@@ -381,7 +382,7 @@ impl std::future::IntoFuture for GetNextAddressCall {
     }
 }
 
-/// A `send_transaction` call being built: TODO
+/// A `send_transaction` call being built: Sends XCH from the standard wallet to an address.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SendTransactionResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -389,13 +390,13 @@ impl std::future::IntoFuture for GetNextAddressCall {
 pub struct SendTransactionCall(chia_rpc::Call<SendTransaction>);
 
 impl SendTransactionCall {
-    /// Sets `memos`: TODO
+    /// Sets `memos`: Memos for the recipient's coin, each encoded as UTF-8 bytes; none when left out.
     pub fn memos(mut self, memos: Vec<String>) -> Self {
         self.0.request_mut().memos = Some(memos);
         self
     }
 
-    /// Sets `puzzle_decorator`: TODO
+    /// Sets `puzzle_decorator`: Set to make the payment a clawback coin; a plain payment when left out.
     pub fn puzzle_decorator(
         mut self,
         puzzle_decorator: Vec<ClawbackPuzzleDecoratorOverride>,
@@ -404,91 +405,103 @@ impl SendTransactionCall {
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -533,7 +546,7 @@ impl std::future::IntoFuture for SendTransactionCall {
     }
 }
 
-/// A `send_transaction_multi` call being built: TODO
+/// A `send_transaction_multi` call being built: Pays several outputs in one transaction from an XCH or CAT wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SendTransactionMultiResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -541,61 +554,61 @@ impl std::future::IntoFuture for SendTransactionCall {
 pub struct SendTransactionMultiCall(chia_rpc::Call<SendTransactionMulti>);
 
 impl SendTransactionMultiCall {
-    /// Sets `additions`: TODO
+    /// Sets `additions`: The outputs to create.
     pub fn additions(mut self, additions: Vec<Addition>) -> Self {
         self.0.request_mut().additions = Some(additions);
         self
     }
 
-    /// Sets `amount`: TODO
+    /// Sets `amount`: CAT wallets only: amount of a single payment, in CAT mojos.
     pub fn amount(mut self, amount: u64) -> Self {
         self.0.request_mut().amount = Some(amount);
         self
     }
 
-    /// Sets `inner_address`: TODO
-    pub fn inner_address(mut self, inner_address: String) -> Self {
+    /// Sets `inner_address`: CAT wallets only: recipient of a single payment, as an XCH-style address of the node's network.
+    pub fn inner_address(mut self, inner_address: Address) -> Self {
         self.0.request_mut().inner_address = Some(inner_address);
         self
     }
 
-    /// Sets `memos`: TODO
+    /// Sets `memos`: CAT wallets only: memos of the single payment, each encoded as UTF-8 bytes.
     pub fn memos(mut self, memos: Vec<String>) -> Self {
         self.0.request_mut().memos = Some(memos);
         self
     }
 
-    /// Sets `coins`: TODO
-    pub fn coins(mut self, coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `coins`: The exact coins to spend; the wallet selects coins itself when left out.
+    pub fn coins(mut self, coins: Vec<Coin>) -> Self {
         self.0.request_mut().coins = Some(coins);
         self
     }
 
-    /// Sets `extra_delta`: TODO
+    /// Sets `extra_delta`: CAT wallets only: decimal integer (may be negative) by which the outputs exceed the inputs, for issuing (positive) or melting (negative) CAT mojos.
     pub fn extra_delta(mut self, extra_delta: String) -> Self {
         self.0.request_mut().extra_delta = Some(extra_delta);
         self
     }
 
-    /// Sets `tail_reveal`: TODO
+    /// Sets `tail_reveal`: CAT wallets only: serialized TAIL program run to allow `extra_delta`.
     pub fn tail_reveal(mut self, tail_reveal: Bytes) -> Self {
         self.0.request_mut().tail_reveal = Some(tail_reveal);
         self
     }
 
-    /// Sets `tail_solution`: TODO
+    /// Sets `tail_solution`: CAT wallets only: serialized solution for the TAIL program.
     pub fn tail_solution(mut self, tail_solution: Bytes) -> Self {
         self.0.request_mut().tail_solution = Some(tail_solution);
         self
     }
 
-    /// Sets `morph_bytes`: TODO
+    /// Sets `morph_bytes`: XCH wallet only: when set, each asserted announcement message is replaced by sha256(`morph_bytes` + message).
     pub fn morph_bytes(mut self, morph_bytes: Bytes) -> Self {
         self.0.request_mut().morph_bytes = Some(morph_bytes);
         self
     }
 
-    /// Sets `coin_announcements`: TODO
+    /// Sets `coin_announcements`: XCH wallet only: coin announcements the transaction asserts; none when left out.
     pub fn coin_announcements(
         mut self,
         coin_announcements: Vec<CSTCoinAnnouncement>,
@@ -604,7 +617,7 @@ impl SendTransactionMultiCall {
         self
     }
 
-    /// Sets `puzzle_announcements`: TODO
+    /// Sets `puzzle_announcements`: XCH wallet only: puzzle announcements the transaction asserts; none when left out.
     pub fn puzzle_announcements(
         mut self,
         puzzle_announcements: Vec<CSTPuzzleAnnouncement>,
@@ -613,91 +626,103 @@ impl SendTransactionMultiCall {
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -742,7 +767,7 @@ impl std::future::IntoFuture for SendTransactionMultiCall {
     }
 }
 
-/// A `spend_clawback_coins` call being built: TODO
+/// A `spend_clawback_coins` call being built: Claws back clawback coins you sent, or claims ones sent to you.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SpendClawbackCoinsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -750,103 +775,115 @@ impl std::future::IntoFuture for SendTransactionMultiCall {
 pub struct SpendClawbackCoinsCall(chia_rpc::Call<SpendClawbackCoins>);
 
 impl SpendClawbackCoinsCall {
-    /// Sets `batch_size`: TODO
+    /// Sets `batch_size`: Coins per transaction; when left out, the auto-claim batch size from the config (`auto_claim.batch_size`, 50 by default).
     pub fn batch_size(mut self, batch_size: u16) -> Self {
         self.0.request_mut().batch_size = Some(batch_size);
         self
     }
 
-    /// Sets `force`: TODO
+    /// Sets `force`: Spend coins even if a spend of them is already pending; false when left out.
     pub fn force(mut self, force: bool) -> Self {
         self.0.request_mut().force = Some(force);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -891,7 +928,7 @@ impl std::future::IntoFuture for SpendClawbackCoinsCall {
     }
 }
 
-/// A `get_farmed_amount` call being built: TODO
+/// A `get_farmed_amount` call being built: Totals of the farming rewards the wallet's keys have received.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetFarmedAmountResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -899,7 +936,7 @@ impl std::future::IntoFuture for SpendClawbackCoinsCall {
 pub struct GetFarmedAmountCall(chia_rpc::Call<GetFarmedAmount>);
 
 impl GetFarmedAmountCall {
-    /// Sets `include_pool_rewards`: TODO
+    /// Sets `include_pool_rewards`: Also count pool rewards received by plot NFT wallets; false when left out.
     pub fn include_pool_rewards(mut self, include_pool_rewards: bool) -> Self {
         self.0.request_mut().include_pool_rewards = Some(include_pool_rewards);
         self
@@ -944,7 +981,7 @@ impl std::future::IntoFuture for GetFarmedAmountCall {
     }
 }
 
-/// A `create_signed_transaction` call being built: TODO
+/// A `create_signed_transaction` call being built: Builds and signs a transaction paying one or more outputs, without pushing it by default.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CreateSignedTransactionResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -952,25 +989,25 @@ impl std::future::IntoFuture for GetFarmedAmountCall {
 pub struct CreateSignedTransactionCall(chia_rpc::Call<CreateSignedTransaction>);
 
 impl CreateSignedTransactionCall {
-    /// Sets `wallet_id`: TODO
+    /// Sets `wallet_id`: Id of the XCH or CAT wallet to spend from; the XCH wallet when left out.
     pub fn wallet_id(mut self, wallet_id: u32) -> Self {
         self.0.request_mut().wallet_id = Some(wallet_id);
         self
     }
 
-    /// Sets `coins`: TODO
-    pub fn coins(mut self, coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `coins`: The exact coins to spend; the wallet selects coins itself when left out.
+    pub fn coins(mut self, coins: Vec<Coin>) -> Self {
         self.0.request_mut().coins = Some(coins);
         self
     }
 
-    /// Sets `morph_bytes`: TODO
+    /// Sets `morph_bytes`: When set, each asserted announcement message is replaced by sha256(`morph_bytes` + message).
     pub fn morph_bytes(mut self, morph_bytes: Bytes) -> Self {
         self.0.request_mut().morph_bytes = Some(morph_bytes);
         self
     }
 
-    /// Sets `coin_announcements`: TODO
+    /// Sets `coin_announcements`: Coin announcements the transaction asserts; none when left out.
     pub fn coin_announcements(
         mut self,
         coin_announcements: Vec<CSTCoinAnnouncement>,
@@ -979,7 +1016,7 @@ impl CreateSignedTransactionCall {
         self
     }
 
-    /// Sets `puzzle_announcements`: TODO
+    /// Sets `puzzle_announcements`: Puzzle announcements the transaction asserts; none when left out.
     pub fn puzzle_announcements(
         mut self,
         puzzle_announcements: Vec<CSTPuzzleAnnouncement>,
@@ -988,25 +1025,25 @@ impl CreateSignedTransactionCall {
         self
     }
 
-    /// Sets `extra_delta`: TODO
+    /// Sets `extra_delta`: CAT wallets only: decimal integer (may be negative) by which the outputs exceed the inputs, for issuing (positive) or melting (negative) CAT mojos.
     pub fn extra_delta(mut self, extra_delta: String) -> Self {
         self.0.request_mut().extra_delta = Some(extra_delta);
         self
     }
 
-    /// Sets `tail_reveal`: TODO
+    /// Sets `tail_reveal`: CAT wallets only: serialized TAIL program run to allow `extra_delta`.
     pub fn tail_reveal(mut self, tail_reveal: Bytes) -> Self {
         self.0.request_mut().tail_reveal = Some(tail_reveal);
         self
     }
 
-    /// Sets `tail_solution`: TODO
+    /// Sets `tail_solution`: CAT wallets only: serialized solution for the TAIL program.
     pub fn tail_solution(mut self, tail_solution: Bytes) -> Self {
         self.0.request_mut().tail_solution = Some(tail_solution);
         self
     }
 
-    /// Sets `puzzle_decorator`: TODO
+    /// Sets `puzzle_decorator`: Set to make the outputs clawback coins; plain outputs when left out.
     pub fn puzzle_decorator(
         mut self,
         puzzle_decorator: Vec<ClawbackPuzzleDecoratorOverride>,
@@ -1015,91 +1052,103 @@ impl CreateSignedTransactionCall {
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -1144,7 +1193,7 @@ impl std::future::IntoFuture for CreateSignedTransactionCall {
     }
 }
 
-/// A `delete_unconfirmed_transactions` call being built: TODO
+/// A `delete_unconfirmed_transactions` call being built: Deletes every unconfirmed transaction record of one wallet.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`DeleteUnconfirmedTransactionsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1194,7 +1243,7 @@ impl std::future::IntoFuture for DeleteUnconfirmedTransactionsCall {
     }
 }
 
-/// A `select_coins` call being built: TODO
+/// A `select_coins` call being built: The coins the wallet would spend to pay an amount, without spending them.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SelectCoinsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1202,49 +1251,49 @@ impl std::future::IntoFuture for DeleteUnconfirmedTransactionsCall {
 pub struct SelectCoinsCall(chia_rpc::Call<SelectCoins>);
 
 impl SelectCoinsCall {
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Smallest coin amount to consider, in mojos; 0 when left out.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Largest coin amount to consider, in mojos; the maximum coin amount when left out.
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Coin amounts never to select; none when left out.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Coins never to select; none when left out.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `included_coin_ids`: TODO
+    /// Sets `included_coin_ids`: Coins the selection must contain (the call fails if the other restrictions rule one out); none when left out.
     pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().included_coin_ids = Some(included_coin_ids);
         self
     }
 
-    /// Sets `primary_coin`: TODO
+    /// Sets `primary_coin`: A coin the selection must contain, like `included_coin_ids`; none when left out.
     pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
         self.0.request_mut().primary_coin = Some(primary_coin);
         self
     }
 
-    /// Sets `exclude_coins`: TODO
-    pub fn exclude_coins(mut self, exclude_coins: Vec<serde_json::Value>) -> Self {
+    /// Sets `exclude_coins`: Deprecated form of `excluded_coin_ids`, as whole coins; cannot be combined with it.
+    pub fn exclude_coins(mut self, exclude_coins: Vec<Coin>) -> Self {
         self.0.request_mut().exclude_coins = Some(exclude_coins);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Select even while the wallet is not fully synced; false when left out.
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
@@ -1289,7 +1338,7 @@ impl std::future::IntoFuture for SelectCoinsCall {
     }
 }
 
-/// A `get_spendable_coins` call being built: TODO
+/// A `get_spendable_coins` call being built: A wallet's spendable coins, with the coins its pending transactions spend and create.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetSpendableCoinsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1297,43 +1346,43 @@ impl std::future::IntoFuture for SelectCoinsCall {
 pub struct GetSpendableCoinsCall(chia_rpc::Call<GetSpendableCoins>);
 
 impl GetSpendableCoinsCall {
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Leave out coins below this amount, in mojos; 0 when left out.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Leave out coins above this amount, in mojos; the maximum coin amount when left out.
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Leave out coins of these amounts; none when left out.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Leave out these coins; none when left out.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `included_coin_ids`: TODO
+    /// Sets `included_coin_ids`: Coins that must survive the filters, else the call fails; none when left out.
     pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().included_coin_ids = Some(included_coin_ids);
         self
     }
 
-    /// Sets `primary_coin`: TODO
+    /// Sets `primary_coin`: A coin that must survive the filters, else the call fails; none when left out.
     pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
         self.0.request_mut().primary_coin = Some(primary_coin);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Answer even while the wallet is not fully synced; false when left out.
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
@@ -1378,7 +1427,7 @@ impl std::future::IntoFuture for GetSpendableCoinsCall {
     }
 }
 
-/// A `get_coin_records_by_names` call being built: TODO
+/// A `get_coin_records_by_names` call being built: Coin records of coins the wallet tracks, by coin id.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetCoinRecordsByNamesResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1386,25 +1435,25 @@ impl std::future::IntoFuture for GetSpendableCoinsCall {
 pub struct GetCoinRecordsByNamesCall(chia_rpc::Call<GetCoinRecordsByNames>);
 
 impl GetCoinRecordsByNamesCall {
-    /// Sets `start_height`: TODO
+    /// Sets `start_height`: Only coins confirmed at this height or later; no lower bound when left out.
     pub fn start_height(mut self, start_height: u32) -> Self {
         self.0.request_mut().start_height = Some(start_height);
         self
     }
 
-    /// Sets `end_height`: TODO
+    /// Sets `end_height`: Only coins confirmed at this height or earlier; no upper bound when left out.
     pub fn end_height(mut self, end_height: u32) -> Self {
         self.0.request_mut().end_height = Some(end_height);
         self
     }
 
-    /// Sets `include_spent_coins`: TODO
+    /// Sets `include_spent_coins`: Also return spent coins; true when left out.
     pub fn include_spent_coins(mut self, include_spent_coins: bool) -> Self {
         self.0.request_mut().include_spent_coins = Some(include_spent_coins);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Answer even while the wallet is not fully synced; false when left out.
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
@@ -1449,7 +1498,7 @@ impl std::future::IntoFuture for GetCoinRecordsByNamesCall {
     }
 }
 
-/// A `get_puzzle_and_solution` call being built: TODO
+/// A `get_puzzle_and_solution` call being built: The puzzle reveal and solution a spent coin of the wallet was spent with.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetPuzzleAndSolutionResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1496,7 +1545,7 @@ impl std::future::IntoFuture for GetPuzzleAndSolutionCall {
     }
 }
 
-/// A `get_current_derivation_index` call being built: TODO
+/// A `get_current_derivation_index` call being built: The highest key derivation index the wallet has generated puzzle hashes for.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetCurrentDerivationIndexResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1543,7 +1592,7 @@ impl std::future::IntoFuture for GetCurrentDerivationIndexCall {
     }
 }
 
-/// A `extend_derivation_index` call being built: TODO
+/// A `extend_derivation_index` call being built: Derives and watches more puzzle hashes, up to a given derivation index.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`ExtendDerivationIndexResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1590,7 +1639,7 @@ impl std::future::IntoFuture for ExtendDerivationIndexCall {
     }
 }
 
-/// A `get_transaction_memo` call being built: TODO
+/// A `get_transaction_memo` call being built: The memos of the coins a transaction created, by coin id.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetTransactionMemoResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1637,7 +1686,7 @@ impl std::future::IntoFuture for GetTransactionMemoCall {
     }
 }
 
-/// A `split_coins` call being built: TODO
+/// A `split_coins` call being built: Splits one coin into a number of equal coins.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`SplitCoinsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1645,91 +1694,103 @@ impl std::future::IntoFuture for GetTransactionMemoCall {
 pub struct SplitCoinsCall(chia_rpc::Call<SplitCoins>);
 
 impl SplitCoinsCall {
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -1774,7 +1835,7 @@ impl std::future::IntoFuture for SplitCoinsCall {
     }
 }
 
-/// A `combine_coins` call being built: TODO
+/// A `combine_coins` call being built: Merges several coins of a wallet into one.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`CombineCoinsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1782,121 +1843,133 @@ impl std::future::IntoFuture for SplitCoinsCall {
 pub struct CombineCoinsCall(chia_rpc::Call<CombineCoins>);
 
 impl CombineCoinsCall {
-    /// Sets `number_of_coins`: TODO
+    /// Sets `number_of_coins`: Most coins to combine (at least 2); 500 when left out.
     pub fn number_of_coins(mut self, number_of_coins: u16) -> Self {
         self.0.request_mut().number_of_coins = Some(number_of_coins);
         self
     }
 
-    /// Sets `largest_first`: TODO
+    /// Sets `largest_first`: Fill up with the largest coins instead of the smallest; false when left out.
     pub fn largest_first(mut self, largest_first: bool) -> Self {
         self.0.request_mut().largest_first = Some(largest_first);
         self
     }
 
-    /// Sets `target_coin_ids`: TODO
+    /// Sets `target_coin_ids`: Coins that must be among those combined; none when left out.
     pub fn target_coin_ids(mut self, target_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().target_coin_ids = Some(target_coin_ids);
         self
     }
 
-    /// Sets `target_coin_amount`: TODO
+    /// Sets `target_coin_amount`: Amount of the combined coin, in the wallet's mojos, the remainder returning as change; the whole sum when left out.
     pub fn target_coin_amount(mut self, target_coin_amount: u64) -> Self {
         self.0.request_mut().target_coin_amount = Some(target_coin_amount);
         self
     }
 
-    /// Sets `coin_num_limit`: TODO
+    /// Sets `coin_num_limit`: Upper bound `number_of_coins` is checked against; 500 when left out.
     pub fn coin_num_limit(mut self, coin_num_limit: u16) -> Self {
         self.0.request_mut().coin_num_limit = Some(coin_num_limit);
         self
     }
 
-    /// Sets `fee`: TODO
+    /// Sets `fee`: Fee in mojos the built transactions pay to the farmer; left out, 0.
     pub fn fee(mut self, fee: u64) -> Self {
         self.0.request_mut().fee = Some(fee);
         self
     }
 
-    /// Sets `push`: TODO
+    /// Sets `push`: Whether to store the built transactions in the wallet and send them to its full node peers (the wallet resends them until a full node takes them).
     pub fn push(mut self, push: bool) -> Self {
         self.0.request_mut().push = Some(push);
         self
     }
 
-    /// Sets `sign`: TODO
+    /// Sets `sign`: Whether the wallet signs what it builds.
     pub fn sign(mut self, sign: bool) -> Self {
         self.0.request_mut().sign = Some(sign);
         self
     }
 
-    /// Sets `allow_unsynced`: TODO
+    /// Sets `allow_unsynced`: Build the transaction even though the wallet is still syncing (default false).
     pub fn allow_unsynced(mut self, allow_unsynced: bool) -> Self {
         self.0.request_mut().allow_unsynced = Some(allow_unsynced);
         self
     }
 
-    /// Sets `merge_spends`: TODO
+    /// Sets `merge_spends`: Whether the spend bundles of all transactions the call builds are aggregated into the first one (the others are then returned without a spend bundle).
     pub fn merge_spends(mut self, merge_spends: bool) -> Self {
         self.0.request_mut().merge_spends = Some(merge_spends);
         self
     }
 
-    /// Sets `min_coin_amount`: TODO
+    /// Sets `min_coin_amount`: Spend only coins of at least this many mojos; left out, 0.
     pub fn min_coin_amount(mut self, min_coin_amount: u64) -> Self {
         self.0.request_mut().min_coin_amount = Some(min_coin_amount);
         self
     }
 
-    /// Sets `max_coin_amount`: TODO
+    /// Sets `max_coin_amount`: Spend only coins of at most this many mojos; left out, no limit (2^64 - 1).
     pub fn max_coin_amount(mut self, max_coin_amount: u64) -> Self {
         self.0.request_mut().max_coin_amount = Some(max_coin_amount);
         self
     }
 
-    /// Sets `excluded_coin_amounts`: TODO
+    /// Sets `excluded_coin_amounts`: Never spend a coin whose amount in mojos is one of these; left out, none.
     pub fn excluded_coin_amounts(mut self, excluded_coin_amounts: Vec<u64>) -> Self {
         self.0.request_mut().excluded_coin_amounts = Some(excluded_coin_amounts);
         self
     }
 
-    /// Sets `excluded_coin_ids`: TODO
+    /// Sets `excluded_coin_ids`: Ids of coins never to spend; left out, none.
     pub fn excluded_coin_ids(mut self, excluded_coin_ids: Vec<Bytes32>) -> Self {
         self.0.request_mut().excluded_coin_ids = Some(excluded_coin_ids);
         self
     }
 
-    /// Sets `reuse_puzhash`: TODO
+    /// Sets `included_coin_ids`: Ids of coins that must be spent; coin selection takes them first and adds others only when they do not cover the amount.
+    pub fn included_coin_ids(mut self, included_coin_ids: Vec<Bytes32>) -> Self {
+        self.0.request_mut().included_coin_ids = Some(included_coin_ids);
+        self
+    }
+
+    /// Sets `primary_coin`: Id of the coin whose spend carries the transaction's outputs and extra conditions; it is spent like an `included_coin_ids` entry and must not be excluded.
+    pub fn primary_coin(mut self, primary_coin: Bytes32) -> Self {
+        self.0.request_mut().primary_coin = Some(primary_coin);
+        self
+    }
+
+    /// Sets `reuse_puzhash`: Pay change (and other outputs back to this wallet) to the wallet's current address instead of deriving a new one.
     pub fn reuse_puzhash(mut self, reuse_puzhash: bool) -> Self {
         self.0.request_mut().reuse_puzhash = Some(reuse_puzhash);
         self
     }
 
-    /// Sets `extra_conditions`: TODO
+    /// Sets `extra_conditions`: Conditions added to the transaction's spend (announcements, messages, remarks, …).
     pub fn extra_conditions(mut self, extra_conditions: Vec<ExtraCondition>) -> Self {
         self.0.request_mut().extra_conditions = Some(extra_conditions);
         self
     }
 
-    /// Sets `min_time`: TODO
+    /// Sets `min_time`: Not valid before this Unix time in seconds (adds ASSERT_SECONDS_ABSOLUTE); left out, no bound.
     pub fn min_time(mut self, min_time: u64) -> Self {
         self.0.request_mut().min_time = Some(min_time);
         self
     }
 
-    /// Sets `min_height`: TODO
+    /// Sets `min_height`: Not valid before this block height (adds ASSERT_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn min_height(mut self, min_height: u32) -> Self {
         self.0.request_mut().min_height = Some(min_height);
         self
     }
 
-    /// Sets `max_time`: TODO
+    /// Sets `max_time`: Valid only before this Unix time in seconds (adds ASSERT_BEFORE_SECONDS_ABSOLUTE); left out, no bound.
     pub fn max_time(mut self, max_time: u64) -> Self {
         self.0.request_mut().max_time = Some(max_time);
         self
     }
 
-    /// Sets `max_height`: TODO
+    /// Sets `max_height`: Valid only below this block height (adds ASSERT_BEFORE_HEIGHT_ABSOLUTE); left out, no bound.
     pub fn max_height(mut self, max_height: u32) -> Self {
         self.0.request_mut().max_height = Some(max_height);
         self
@@ -1941,7 +2014,7 @@ impl std::future::IntoFuture for CombineCoinsCall {
     }
 }
 
-/// A `register_remote_coins` call being built: TODO
+/// A `register_remote_coins` call being built: Makes a remote wallet track coins by id.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`RegisterRemoteCoinsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1988,7 +2061,7 @@ impl std::future::IntoFuture for RegisterRemoteCoinsCall {
     }
 }
 
-/// A `get_coin_records` call being built: TODO
+/// A `get_coin_records` call being built: The coin records of the wallet's database, filtered, sorted and paged.
 ///
 /// Set optional fields and per-call options, then `.await` it for a [`GetCoinRecordsResponse`]. Nothing is sent before.
 #[derive(Debug)]
@@ -1996,91 +2069,91 @@ impl std::future::IntoFuture for RegisterRemoteCoinsCall {
 pub struct GetCoinRecordsCall(chia_rpc::Call<GetCoinRecords>);
 
 impl GetCoinRecordsCall {
-    /// Sets `offset`: TODO
+    /// Sets `offset`: Number of matching records to skip; 0 when left out.
     pub fn offset(mut self, offset: u32) -> Self {
         self.0.request_mut().offset = Some(offset);
         self
     }
 
-    /// Sets `limit`: TODO
+    /// Sets `limit`: Most records to return, at most 1000; no limit (4294967295) when left out.
     pub fn limit(mut self, limit: u32) -> Self {
         self.0.request_mut().limit = Some(limit);
         self
     }
 
-    /// Sets `wallet_id`: TODO
+    /// Sets `wallet_id`: Only coins of this wallet; all wallets when left out.
     pub fn wallet_id(mut self, wallet_id: u32) -> Self {
         self.0.request_mut().wallet_id = Some(wallet_id);
         self
     }
 
-    /// Sets `wallet_type`: TODO
-    pub fn wallet_type(mut self, wallet_type: u8) -> Self {
+    /// Sets `wallet_type`: Only coins of wallets of this type; all types when left out.
+    pub fn wallet_type(mut self, wallet_type: WalletType) -> Self {
         self.0.request_mut().wallet_type = Some(wallet_type);
         self
     }
 
-    /// Sets `coin_type`: TODO
-    pub fn coin_type(mut self, coin_type: u8) -> Self {
+    /// Sets `coin_type`: Only coins of this kind; all kinds when left out.
+    pub fn coin_type(mut self, coin_type: CoinType) -> Self {
         self.0.request_mut().coin_type = Some(coin_type);
         self
     }
 
-    /// Sets `coin_id_filter`: TODO
+    /// Sets `coin_id_filter`: Only (or all but) these coin ids; no filter when left out.
     pub fn coin_id_filter(mut self, coin_id_filter: HashFilter) -> Self {
         self.0.request_mut().coin_id_filter = Some(coin_id_filter);
         self
     }
 
-    /// Sets `puzzle_hash_filter`: TODO
+    /// Sets `puzzle_hash_filter`: Only (or all but) these puzzle hashes; no filter when left out.
     pub fn puzzle_hash_filter(mut self, puzzle_hash_filter: HashFilter) -> Self {
         self.0.request_mut().puzzle_hash_filter = Some(puzzle_hash_filter);
         self
     }
 
-    /// Sets `parent_coin_id_filter`: TODO
+    /// Sets `parent_coin_id_filter`: Only (or all but) these parent coin ids; no filter when left out.
     pub fn parent_coin_id_filter(mut self, parent_coin_id_filter: HashFilter) -> Self {
         self.0.request_mut().parent_coin_id_filter = Some(parent_coin_id_filter);
         self
     }
 
-    /// Sets `amount_filter`: TODO
+    /// Sets `amount_filter`: Only (or all but) these amounts; no filter when left out.
     pub fn amount_filter(mut self, amount_filter: AmountFilter) -> Self {
         self.0.request_mut().amount_filter = Some(amount_filter);
         self
     }
 
-    /// Sets `amount_range`: TODO
+    /// Sets `amount_range`: Only amounts in this range, in mojos; no filter when left out.
     pub fn amount_range(mut self, amount_range: UInt64Range) -> Self {
         self.0.request_mut().amount_range = Some(amount_range);
         self
     }
 
-    /// Sets `confirmed_range`: TODO
+    /// Sets `confirmed_range`: Only coins confirmed at heights in this range; no filter when left out.
     pub fn confirmed_range(mut self, confirmed_range: UInt32Range) -> Self {
         self.0.request_mut().confirmed_range = Some(confirmed_range);
         self
     }
 
-    /// Sets `spent_range`: TODO
+    /// Sets `spent_range`: Only coins spent at heights in this range (unspent coins have height 0, so `stop: 0` selects them); no filter when left out.
     pub fn spent_range(mut self, spent_range: UInt32Range) -> Self {
         self.0.request_mut().spent_range = Some(spent_range);
         self
     }
 
-    /// Sets `order`: TODO
-    pub fn order(mut self, order: u8) -> Self {
+    /// Sets `order`: Sort column; `ConfirmedHeight` when left out.
+    pub fn order(mut self, order: WalletCoinRecordOrder) -> Self {
         self.0.request_mut().order = Some(order);
         self
     }
 
-    /// Sets `reverse`: TODO
+    /// Sets `reverse`: Sort descending instead of ascending; false when left out.
     pub fn reverse(mut self, reverse: bool) -> Self {
         self.0.request_mut().reverse = Some(reverse);
         self
     }
 
-    /// Sets `include_total_count`: TODO
+    /// Sets `include_total_count`: Also count all matching records, ignoring `offset` and `limit`; false when left out.
     pub fn include_total_count(mut self, include_total_count: bool) -> Self {
         self.0.request_mut().include_total_count = Some(include_total_count);
         self
