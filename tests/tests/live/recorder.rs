@@ -39,14 +39,23 @@ impl Recorder {
         let (service, route, body) =
             (request.service, request.route.to_string(), request.body.clone());
         let reply = self.transport(service)?.send(request).await?;
-        if says_success(&reply) {
-            self.called
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert((service, route.clone()));
-            if let Some(capture) = &self.capture {
-                capture.write(service, &route, &body, &reply);
+        match says_success(&reply) {
+            Some(true) => {
+                self.called
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert((service, route.clone()));
+                if let Some(capture) = &self.capture {
+                    capture.write(service, &route, "", &body, &reply);
+                }
             }
+            // A failure reply is kept too, as `<route>.failure.json`.
+            Some(false) => {
+                if let Some(capture) = &self.capture {
+                    capture.write(service, &route, ".failure", &body, &reply);
+                }
+            }
+            None => {}
         }
         Ok(reply)
     }
@@ -58,24 +67,25 @@ impl Transport for Recorder {
     }
 }
 
-/// Whether a reply is a JSON object with `"success": true`.
-fn says_success(reply: &[u8]) -> bool {
+/// The `success` of a reply that is a JSON object with one.
+fn says_success(reply: &[u8]) -> Option<bool> {
     #[derive(serde::Deserialize)]
     struct Envelope {
         success: Option<bool>,
     }
-    serde_json::from_slice::<Envelope>(reply).is_ok_and(|envelope| envelope.success == Some(true))
+    serde_json::from_slice::<Envelope>(reply).ok().and_then(|envelope| envelope.success)
 }
 
 impl Capture {
-    /// `<dir>/<service>/<endpoint>.json`; routes every service shares go to
-    /// `<dir>/shared/<endpoint>.json` from the full node and `<endpoint>.<service>.json` from others.
-    fn write(&self, service: Service, endpoint: &str, request: &[u8], reply: &[u8]) {
+    /// `<dir>/<service>/<endpoint><variant>.json`; routes every service shares go to
+    /// `<dir>/shared/<endpoint><variant>.json` from the full node and
+    /// `<endpoint>.<service><variant>.json` from others.
+    fn write(&self, service: Service, endpoint: &str, variant: &str, request: &[u8], reply: &[u8]) {
         let shared = chia_rpc::shared::ENDPOINTS.contains(&endpoint);
         let (dir, stem) = match (shared, service) {
-            (true, Service::FullNode) => ("shared".to_owned(), endpoint.to_owned()),
-            (true, other) => ("shared".to_owned(), format!("{endpoint}.{other}")),
-            (false, other) => (other.name().to_owned(), endpoint.to_owned()),
+            (true, Service::FullNode) => ("shared".to_owned(), format!("{endpoint}{variant}")),
+            (true, other) => ("shared".to_owned(), format!("{endpoint}.{other}{variant}")),
+            (false, other) => (other.name().to_owned(), format!("{endpoint}{variant}")),
         };
         let dir = self.dir.join(dir);
         std::fs::create_dir_all(&dir).expect("capture directory");

@@ -133,7 +133,13 @@ pub async fn chain_reads(live: &Live, address: &Address) -> Bytes32 {
     node.get_coin_records_by_names(vec![coin_id]).await.unwrap();
     node.get_coin_records_by_parent_ids(vec![mine[0].coin.parent_coin_info]).await.unwrap();
     // A hint no coin carries yet; the transaction flow below creates one that does.
-    let hint = Bytes32::new(*b"chia-rpc live suite hint ......!");
+    // Unique per run, so a simulator that already ran the suite has no coin with it.
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_millis();
+    let text = format!("chia-rpc live hint {millis:013}");
+    let hint = Bytes32::try_from(text.as_bytes()).expect("32 ASCII characters");
     let none = node.get_coin_records_by_hint(hint).await.unwrap().coin_records;
     assert!(none.is_empty());
     hint

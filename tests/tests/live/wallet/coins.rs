@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use chia_rpc::Bytes32;
-use chia_rpc::types::{Addition, CoinType, SyncStatus, TransactionType};
+use chia_rpc::ServiceClients;
+use chia_rpc::types::{Addition, CoinType, CreateNewWalletType, SyncStatus, TransactionType};
 
 use super::{Ctx, XCH_WALLET};
 
@@ -105,11 +106,35 @@ pub async fn coin_management(ctx: &Ctx<'_>) {
     assert!(!solution.puzzle_reveal.is_empty() && !solution.solution.is_empty());
 
     let target = selected[0].coin_id();
-    let split = wallet.split_coins(XCH_WALLET, 3, 10_000, target).await.unwrap();
+    // Neither pushes unless asked.
+    let split = wallet.split_coins(XCH_WALLET, 3, 10_000, target).push(true).await.unwrap();
     ctx.confirm(&split.transactions).await;
-    let combined = wallet.combine_coins(XCH_WALLET).number_of_coins(3).await.unwrap();
+    let combined = wallet.combine_coins(XCH_WALLET).number_of_coins(3).push(true).await.unwrap();
     ctx.confirm(&combined.transactions).await;
     wallet.delete_unconfirmed_transactions(XCH_WALLET).await.unwrap();
+
+    // A remote wallet follows coins it is told about: here, one of the other key's.
+    let remote = wallet.create_new_wallet(CreateNewWalletType::RemoteWallet).await.unwrap();
+    let remote_id = remote.wallet_id.expect("a remote wallet id");
+    let theirs = ctx
+        .live
+        .client
+        .full_node()
+        .get_coin_records_by_puzzle_hash(ctx.other_address.puzzle_hash())
+        .await
+        .unwrap()
+        .coin_records;
+    let ids = theirs.iter().take(1).map(|record| record.coin.coin_id()).collect();
+    wallet.register_remote_coins(remote_id, ids).await.unwrap();
+
+    // Upstream sums the simulator's prefarm into a uint64, which overflows.
+    match wallet.get_farmed_amount().await {
+        Ok(farmed) => assert!(farmed.farmed_amount > 0),
+        Err(err) => {
+            let failure = err.rpc_failure().expect("a failure reply, not a transport error");
+            assert!(failure.message.contains("uint64"), "{err}");
+        }
+    }
 }
 
 /// A payment with a clawback time lock, clawed back by the sender.

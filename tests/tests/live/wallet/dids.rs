@@ -50,6 +50,8 @@ pub async fn did_wallet(ctx: &Ctx<'_>) -> Did {
     let spend = wallet
         .did_message_spend(did.wallet_id)
         .puzzle_announcements(vec![b"chia-rpc".to_vec().into()])
+        // Not pushed unless asked.
+        .push(true)
         .await
         .unwrap();
     ctx.confirm(&spend.transactions).await;

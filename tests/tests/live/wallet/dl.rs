@@ -2,6 +2,8 @@
 //! history and owners read, a mirror added and deleted, tracking stopped and started again.
 
 use chia_rpc::Bytes32;
+use chia_rpc::types::{HashOnlyProof, StoreProofsHashes};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 use super::Ctx;
@@ -38,4 +40,38 @@ pub async fn data_layer_wallet(ctx: &Ctx<'_>) {
 
     wallet.dl_stop_tracking(launcher).await.unwrap();
     wallet.dl_track_new(launcher).await.unwrap();
+    verify_a_data_layer_proof(ctx).await;
+}
+
+/// A store of one key whose root is made here, and the wallet's check of its proof of
+/// inclusion: with one key the root is the key's leaf hash and the proof has no layers.
+async fn verify_a_data_layer_proof(ctx: &Ctx<'_>) {
+    let atom = |bytes: &[u8]| -> Bytes32 {
+        Bytes32::new(Sha256::new().chain_update([1u8]).chain_update(bytes).finalize().into())
+    };
+    let (key_hash, value_hash) = (atom(b"chia-rpc"), atom(&[1]));
+    let leaf = Bytes32::new(
+        Sha256::new()
+            .chain_update([2u8])
+            .chain_update(key_hash)
+            .chain_update(value_hash)
+            .finalize()
+            .into(),
+    );
+    let wallet = ctx.wallet();
+    let created = wallet.create_new_dl(leaf).await.unwrap();
+    ctx.confirm(&created.transactions).await;
+    let store = created.launcher_id;
+    let singleton = wallet.dl_latest_singleton(store).await.unwrap().singleton.expect("the store");
+    let proof = HashOnlyProof::new(key_hash, value_hash, leaf, Vec::new());
+    let verified = wallet
+        .dl_verify_proof(
+            StoreProofsHashes::new(store, vec![proof]),
+            singleton.coin_id,
+            singleton.inner_puzzle_hash,
+        )
+        .await
+        .unwrap();
+    assert!(verified.current_root);
+    assert_eq!(verified.verified_clvm_hashes.inclusions.len(), 1);
 }

@@ -49,8 +49,10 @@ pub async fn reads(ctx: &Ctx<'_>) {
     }
     assert!(debug.contains("<redacted>"), "{debug}");
 
+    // It logs in with the key it checks, and stays logged in with it.
     let check = wallet.check_delete_key(ctx.other_fingerprint).await.unwrap();
     assert_eq!(check.fingerprint, ctx.other_fingerprint);
+    ctx.log_in(ctx.fingerprint).await;
 }
 
 /// Deletes the second key: the wallet stops, so log in again afterwards.

@@ -9,7 +9,8 @@ pub async fn notifications_and_signatures(ctx: &Ctx<'_>) {
     let note = b"chia-rpc live suite says hello".to_vec();
     let sent = wallet
         .send_notification(ctx.address.puzzle_hash(), note.clone().into())
-        .amount(1)
+        // Wallets ignore notifications below `required_notification_amount` (default 10^8).
+        .amount(100_000_000)
         .await
         .unwrap();
     ctx.confirm(&sent.transactions).await;

@@ -75,22 +75,48 @@ impl<'a> Ctx<'a> {
         panic!("the wallet did not reach height {height}");
     }
 
-    /// Farms until every transaction in `txs` is confirmed in the wallet.
+    /// Farms until the coins every transaction in `txs` spends are spent on chain, and the
+    /// wallet has seen those blocks. (With merged spends one transaction carries the bundle of
+    /// all; a transaction pushed outside the wallet is not in its history.)
     pub async fn confirm(&self, txs: &[TransactionRecord]) {
-        let ids: Vec<Bytes32> = txs.iter().map(|tx| tx.name).collect();
-        assert!(!ids.is_empty(), "nothing to confirm");
+        // Several records may carry the same bundle.
+        let coins: Vec<Bytes32> = txs
+            .iter()
+            .filter_map(|tx| tx.spend_bundle.as_ref())
+            .flat_map(|bundle| &bundle.coin_spends)
+            .map(|spend| spend.coin.coin_id())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert!(!coins.is_empty(), "nothing to confirm in {txs:?}");
+        self.confirm_spent(coins).await;
+    }
+
+    /// Farms until `coins` are spent on chain, and the wallet has seen those blocks.
+    pub async fn confirm_spent(&self, coins: Vec<Bytes32>) {
+        let node = self.live.client.full_node();
         for _ in 0..10 {
-            self.farm().await;
-            let mut all = true;
-            for id in &ids {
-                let tx = self.wallet().get_transaction(*id).await.unwrap().transaction;
-                all &= tx.confirmed;
-            }
-            if all {
+            let height = self.farm().await;
+            let records = node
+                .get_coin_records_by_names(coins.clone())
+                .include_spent_coins(true)
+                .await
+                .unwrap();
+            let spent =
+                records.coin_records.iter().filter(|record| record.spent_block_index > 0).count();
+            if spent == coins.len() {
+                self.wait_for_height(height).await;
                 return;
             }
         }
-        panic!("transactions {ids:?} were not confirmed");
+        let records =
+            node.get_coin_records_by_names(coins.clone()).include_spent_coins(true).await.unwrap();
+        let seen: Vec<(Bytes32, u32)> = records
+            .coin_records
+            .iter()
+            .map(|record| (record.coin.coin_id(), record.spent_block_index))
+            .collect();
+        panic!("the coins {coins:?} were not spent; on chain: {seen:?}");
     }
 
     /// Switches the wallet to `fingerprint` and waits for it to sync.
@@ -107,6 +133,7 @@ pub async fn everything(live: &Live, address: &Address, fingerprint: u32) {
     let (other_fingerprint, other_address) = keys::second_key(live, fingerprint).await;
     let ctx = Ctx { live, fingerprint, address: address.clone(), other_fingerprint, other_address };
     keys::reads(&ctx).await;
+    pool::plot_nft(&ctx).await;
     coins::node_and_balances(&ctx).await;
     coins::payments(&ctx).await;
     coins::coin_management(&ctx).await;
@@ -120,6 +147,5 @@ pub async fn everything(live: &Live, address: &Address, fingerprint: u32) {
     dids::vcs(&ctx, &did).await;
     dids::transfer_a_did(&ctx).await;
     dl::data_layer_wallet(&ctx).await;
-    pool::plot_nft(&ctx).await;
     keys::delete_the_second_key(&ctx).await;
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chia_rpc::Address;
 use chia_rpc::types::{
     CreateNewWalletType, InitialPoolSingletonState, NewPoolWalletInitialTargetState,
-    WalletCreationMode,
+    WalletCreationMode, WalletType,
 };
 
 use super::{BLOCK_MAKING, Ctx};
@@ -19,6 +19,8 @@ pub async fn plot_nft(ctx: &Ctx<'_>) {
         .initial_target_state(NewPoolWalletInitialTargetState::new(
             InitialPoolSingletonState::SelfPooling,
         ))
+        // Version 1 plot NFTs are not confirmed on a simulator here; version 2 is the current one.
+        .plotnft_version(2)
         .await
         .unwrap();
     ctx.confirm(created.transactions.as_deref().unwrap_or_default()).await;
@@ -30,7 +32,7 @@ pub async fn plot_nft(ctx: &Ctx<'_>) {
         let wallets = wallet.get_wallets().await.unwrap().wallets;
         pool_wallet = wallets
             .iter()
-            .find(|info| info.r#type == chia_rpc::types::WalletType::PoolingWallet)
+            .find(|info| matches!(info.r#type, WalletType::PoolingWallet | WalletType::Plotnft2))
             .map(|info| info.id);
         if pool_wallet.is_some() {
             break;

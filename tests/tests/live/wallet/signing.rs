@@ -1,6 +1,8 @@
 //! The signer protocol: a transaction built unsigned, its signing instructions gathered and
 //! executed, the signatures applied, and the result submitted.
 
+use chia_rpc::types::Coin;
+
 use super::{Ctx, XCH_WALLET};
 
 pub async fn signer_protocol(ctx: &Ctx<'_>) {
@@ -19,8 +21,16 @@ pub async fn signer_protocol(ctx: &Ctx<'_>) {
     let executed =
         wallet.execute_signing_instructions(gathered.signing_instructions).await.unwrap();
     assert!(!executed.signing_responses.is_empty());
+    let coins = spends
+        .iter()
+        .map(|spend| {
+            Coin::new(spend.coin.parent_coin_id, spend.coin.puzzle_hash, spend.coin.amount)
+                .coin_id()
+        })
+        .collect();
     let applied = wallet.apply_signatures(spends, executed.signing_responses).await.unwrap();
     let submitted = wallet.submit_transactions(applied.signed_transactions).await.unwrap();
     assert_eq!(submitted.mempool_ids.len(), 1);
-    ctx.farm().await;
+    // Sent without waiting for the mempool, and not in the wallet's history: wait for the coins.
+    ctx.confirm_spent(coins).await;
 }
