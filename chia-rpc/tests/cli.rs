@@ -92,22 +92,40 @@ fn strict_decode_accepts_every_captured_success_and_flags_every_failure() {
     assert!(failures >= 4, "only {failures} failure replies were checked");
 }
 
+/// Wallet routes a simulator cannot answer with a success: a failure reply is captured
+/// instead, or none can be (see the live suite's reasons).
+const WALLET_WITHOUT_A_SUCCESS: &[(&str, Option<&str>)] = &[
+    ("get_farmed_amount", Some("failure")),
+    ("pw_self_pool", Some("failure")),
+    ("crcat_approve_pending", None),
+    ("pw_join_pool", None),
+];
+
 #[test]
-fn every_schema_endpoint_has_a_captured_success_reply() {
+fn every_schema_endpoint_has_a_captured_reply() {
     let replies = captured_replies();
-    for (service, dir) in [("full_node", "full_node"), ("simulator", "simulator")] {
-        let own: Vec<String> = known_endpoints(service);
-        for endpoint in own {
+    let mut missing = Vec::new();
+    for (service, dirs) in [
+        ("full_node", &["full_node", "shared"][..]),
+        ("simulator", &["simulator", "full_node", "shared"][..]),
+        ("wallet", &["wallet", "shared"][..]),
+    ] {
+        for endpoint in known_endpoints(service) {
+            let exception = WALLET_WITHOUT_A_SUCCESS.iter().find(|(name, _)| *name == endpoint);
+            let wants_failure = service == "wallet" && matches!(exception, Some((_, Some(_))));
             let covered = replies.iter().any(|fixture| {
-                !fixture.failure
+                let dir = fixture.path.parent().unwrap().file_name().unwrap().to_string_lossy();
+                fixture.failure == wants_failure
                     && fixture.endpoint == endpoint
-                    && (fixture.path.parent().unwrap().ends_with(dir)
-                        || fixture.path.parent().unwrap().ends_with("shared")
-                        || fixture.path.parent().unwrap().ends_with("full_node"))
+                    && dirs.contains(&dir.as_ref())
             });
-            assert!(covered, "no captured success reply for {service} {endpoint}");
+            let excused = service == "wallet" && matches!(exception, Some((_, None)));
+            if !covered && !excused {
+                missing.push(format!("{service} {endpoint}"));
+            }
         }
     }
+    assert!(missing.is_empty(), "no captured reply for {missing:?}");
 }
 
 #[test]

@@ -294,6 +294,9 @@ pub struct Endpoint {
     pub request: Vec<Field>,
     /// Response fields (besides `success`) in wire order.
     pub response: Vec<Field>,
+    /// Acknowledged differences from upstream's declared classes, in schema order: a field name
+    /// and why upstream's class does not describe the wire. Only `cargo xtask drift` reads them.
+    pub quirks: Vec<(String, String)>,
 }
 
 /// A field of a request, response or record.

@@ -123,6 +123,14 @@ pub struct EndpointDef {
     /// Parts whose fields the response also has, after its own.
     #[serde(default)]
     pub response_parts: Vec<String>,
+    /// Deliberate differences from upstream's declared request / response classes, which
+    /// `cargo xtask drift` then does not count as drift: a field name (a schema field, or a field
+    /// of upstream's class the schema deliberately lacks) mapped to one sentence on the upstream
+    /// quirk (a custom JSON form, a key renamed on the wire, a loosely typed value). A quirk whose
+    /// field no longer differs upstream is reported as stale. Generated code ignores it.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, String>")]
+    pub quirks: IndexMap<String, Spanned<String>>,
 }
 
 /// A named set of fields shared by several endpoints.

@@ -72,7 +72,7 @@ fn unknown_key() {
     assert_errors(
         "unknown_key",
         &[
-            "schema/full_node.yaml:14:5: yaml: unknown field `sumary`, expected one of summary, description, access, since, deprecated, sensitive, request, response, request_parts, response_parts",
+            "schema/full_node.yaml:14:5: yaml: unknown field `sumary`, expected one of summary, description, access, since, deprecated, sensitive, request, response, request_parts, response_parts, quirks",
         ],
     );
 }

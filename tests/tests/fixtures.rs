@@ -41,19 +41,11 @@ fn coin_ids_computed_locally_match_the_names_the_node_was_asked_for() {
 
 #[test]
 fn uint128_balances_above_u64_survive_decoding() {
-    #[derive(serde::Deserialize)]
-    struct Reply {
-        wallet_balance: Balance,
-    }
-    #[derive(serde::Deserialize)]
-    struct Balance {
-        confirmed_wallet_balance: u128,
-    }
-    let body = fixture("wallet/get_wallet_balance.json");
-    let reply: Reply =
-        chia_rpc::decode::decode_reply("get_wallet_balance", body.clone(), Strictness::Lenient)
-            .unwrap();
-    let balance = reply.wallet_balance.confirmed_wallet_balance;
+    use chia_rpc::wallet::GetWalletBalances;
+    let body = fixture("wallet/get_wallet_balances.json");
+    let reply = decode_response::<GetWalletBalances>(body.clone(), Strictness::Strict).unwrap();
+    let xch = &reply.wallet_balances[&1];
+    let balance = xch.confirmed_wallet_balance;
     assert!(balance > u128::from(u64::MAX), "{balance}");
     assert!(String::from_utf8_lossy(&body).contains(&balance.to_string()));
 }
@@ -73,7 +65,12 @@ impl chia_rpc::EndpointVisitor for DecodeAs {
 fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chia-2.7.5");
     let mut checked = 0usize;
-    for dir in ["full_node", "simulator", "shared"] {
+    for (dir, service) in [
+        ("full_node", chia_rpc::Service::Simulator),
+        ("simulator", chia_rpc::Service::Simulator),
+        ("shared", chia_rpc::Service::Simulator),
+        ("wallet", chia_rpc::Service::Wallet),
+    ] {
         for entry in std::fs::read_dir(base.join(dir)).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -82,7 +79,6 @@ fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
             }
             let endpoint = name.split('.').next().unwrap().to_owned();
             let body = Bytes::from(std::fs::read(&path).unwrap());
-            let service = chia_rpc::Service::Simulator;
             let whole = chia_rpc::visit_endpoint(service, &endpoint, DecodeAs(body.clone()));
             assert_eq!(whole, Some(true), "{name} decodes whole");
             // Every cut before the closing brace leaves invalid JSON: everywhere in small
@@ -97,7 +93,7 @@ fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
             }
         }
     }
-    assert!(checked > 1000, "only {checked} truncations checked");
+    assert!(checked > 5000, "only {checked} truncations checked");
 }
 
 /// The same captured reply, with a field the model does not know and with an enum value it
@@ -123,4 +119,31 @@ fn unknown_fields_and_enum_values_pass_lenient_and_fail_strict() {
     decode_response::<GetBlockchainState>(surprise.clone(), Strictness::Lenient).unwrap();
     let err = decode_response::<GetBlockchainState>(surprise, Strictness::Strict).unwrap_err();
     assert_eq!(err.decode_failure().unwrap().path, "blockchain_state.surprise");
+}
+
+/// A captured reply that carries a private key and its mnemonic: the decoded value redacts both
+/// in `Debug`, and when the reply fails to decode, neither the error's `Display` nor its `Debug`
+/// shows them.
+#[test]
+fn secrets_of_a_captured_reply_stay_out_of_debug_and_errors() {
+    use chia_rpc::wallet::GetPrivateKey;
+    let body = fixture("wallet/get_private_key.json");
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let reply = decode_response::<GetPrivateKey>(body, Strictness::Strict).unwrap();
+    let seed = reply.private_key.seed.clone().expect("the captured key has its words");
+    let sk = reply.private_key.sk.to_string();
+    let debug = format!("{reply:?}");
+    assert!(!debug.contains(&seed) && !debug.contains(&sk[2..]), "{debug}");
+    assert!(debug.contains("<redacted>"), "{debug}");
+
+    // The same reply with a value that does not fit: the decode error quotes nothing of it.
+    let broken = text.replace("\"fingerprint\":", "\"fingerprint\": \"x\", \"_\":");
+    assert_ne!(broken, text);
+    let err =
+        decode_response::<GetPrivateKey>(Bytes::from(broken), Strictness::Strict).unwrap_err();
+    let first_word = seed.split(' ').next().unwrap();
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains(&seed) && !shown.contains(first_word), "{shown}");
+        assert!(!shown.contains(&sk[2..]), "{shown}");
+    }
 }

@@ -166,8 +166,10 @@ fn space_items(body: &str) -> String {
                     .iter()
                     .any(|s| l.starts_with(s))
             };
+            // A doc or comment line ending in `;` is prose, not a statement.
             let after_statement = indent(p) == indent(line)
                 && p.ends_with(';')
+                && !prev_trimmed.starts_with("//")
                 && ["///", "#[", "impl", "pub ", "fn ", "type ", "const "]
                     .iter()
                     .any(|s| next.starts_with(s))

@@ -283,7 +283,7 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "schema/x.yaml:3:5: endpoint get_x: endpoints need a `service` section in the same file"
+                "schema/x.yaml:3:5: endpoint get_x: endpoints need a `service` section or a `part_of` in the same file"
             ]
         );
         let errors = messages(

@@ -207,6 +207,7 @@ fn lower_endpoint(
             );
         }
     }
+    let quirks = lower_quirks(c, ep, &ctx);
     if let Some((_, f)) = e.response.iter().find(|(k, _)| k.as_str() == "success") {
         c.at(
             f.referenced,
@@ -232,7 +233,36 @@ fn lower_endpoint(
         response_parts,
         request,
         response,
+        quirks,
     })
+}
+
+/// The endpoint's `quirks`, trimmed, in schema order. Each names a field and explains, in a
+/// sentence, why upstream's declared class differs from the wire; neither may be empty.
+fn lower_quirks(
+    c: &mut Checker<'_>,
+    ep: &Spanned<EndpointDef>,
+    ctx: &str,
+) -> Vec<(String, String)> {
+    let mut quirks = Vec::new();
+    for (field, explanation) in &ep.value.quirks {
+        let field = field.trim();
+        let text = explanation.value.trim();
+        if field.is_empty() {
+            c.at(explanation.referenced, ctx, "a quirk needs the name of the field it is about");
+            continue;
+        }
+        if text.is_empty() {
+            c.at(
+                explanation.referenced,
+                format!("{ctx}, quirk {field}"),
+                "a quirk needs a sentence explaining how upstream's class differs from the wire",
+            );
+            continue;
+        }
+        quirks.push((field.to_owned(), text.to_owned()));
+    }
+    quirks
 }
 
 /// Appends the fields of `parts` to `fields`; returns each part's name and documentation.
@@ -353,5 +383,52 @@ fn check_flatten(
                 format!("`flatten` field `{}` must be a map<str, V> without u128 in V", f.wire),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testing::{HEAD, lower_one, messages};
+
+    /// `HEAD` with one request field `f` and the endpoint's `quirks` section `quirks`.
+    fn with_quirks(quirks: &str) -> String {
+        format!("{HEAD}      f: {{ type: u8, doc: F. }}\n    quirks:\n{quirks}")
+    }
+
+    #[test]
+    fn quirks_are_carried_in_schema_order() {
+        let ir = lower_one(&with_quirks(
+            "      f: Upstream declares it as a uint16.\n      gone: \" Upstream's class has it; the wire does not. \"\n",
+        ))
+        .expect("valid");
+        assert_eq!(
+            ir.services[0].endpoints[0].quirks,
+            [
+                ("f".to_owned(), "Upstream declares it as a uint16.".to_owned()),
+                ("gone".to_owned(), "Upstream's class has it; the wire does not.".to_owned()),
+            ]
+        );
+        // Without `quirks`, none.
+        let ir = lower_one(&format!("{HEAD}      f: {{ type: u8, doc: F. }}\n")).expect("valid");
+        assert!(ir.services[0].endpoints[0].quirks.is_empty());
+    }
+
+    #[test]
+    fn quirks_need_a_field_and_an_explanation() {
+        let errors = messages(&with_quirks(
+            "      f: \"  \"\n      g: ''\n      h: Fine.\n      \"\": Nameless.\n",
+        ));
+        assert_eq!(
+            errors,
+            [
+                "schema/x.yaml:14:10: endpoint get_x, quirk f: a quirk needs a sentence explaining how upstream's class differs from the wire",
+                "schema/x.yaml:15:10: endpoint get_x, quirk g: a quirk needs a sentence explaining how upstream's class differs from the wire",
+                "schema/x.yaml:17:11: endpoint get_x: a quirk needs the name of the field it is about",
+            ]
+        );
+        // A quirk without any value is not a string at all.
+        let errors = messages(&with_quirks("      f:\n"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("schema/x.yaml:14:"), "{errors:?}");
     }
 }

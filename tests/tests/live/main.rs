@@ -108,6 +108,11 @@ async fn every_schema_endpoint_against_the_simulator() {
     scenario::simulator_routes(&live, &address).await;
     // Last: it shuts the harvester down.
     live.client.harvester().stop_node().await.expect("stop_node on the harvester");
+    // And the wallet loses its keys: nothing after this needs them.
+    let wallet = live.client.wallet();
+    wallet.delete_all_keys().await.expect("delete_all_keys");
+    let keys = wallet.get_public_keys().await.expect("get_public_keys").public_key_fingerprints;
+    assert!(keys.unwrap_or_default().is_empty(), "every key is gone");
 
     let (lines, unexplained) = summarise(&live.recorder.called());
     println!("{lines}");

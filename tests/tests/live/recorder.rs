@@ -95,12 +95,69 @@ impl Capture {
             .expect("capture request");
     }
 
-    /// Replaces this machine's paths, which some replies quote, with placeholders.
+    /// Replaces this machine's paths, which some replies quote, with placeholders, and the
+    /// secrets of the throwaway keys (private keys, mnemonics) with values of the same shape
+    /// that unlock nothing.
     fn redact(&self, bytes: &[u8]) -> Vec<u8> {
         let mut text = String::from_utf8_lossy(bytes).into_owned();
         for (path, placeholder) in &self.redactions {
             text = text.replace(path.as_str(), placeholder);
         }
+        // Only a body with secrets is rewritten: going through `Value` would round numbers above
+        // u64, and no reply with secrets has any.
+        if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text)
+            && hide_secrets(&mut value)
+        {
+            return value.to_string().into_bytes();
+        }
         text.into_bytes()
+    }
+}
+
+/// The words of a mnemonic that unlocks nothing.
+const PLACEHOLDER_WORDS: &str = "abandon abandon abandon abandon abandon abandon abandon abandon \
+    abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon \
+    abandon abandon abandon abandon art";
+
+/// Replaces the values of `sk`, `seed` and `mnemonic` keys anywhere in `value`; returns
+/// whether there were any.
+fn hide_secrets(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut found = false;
+            for (key, entry) in map.iter_mut() {
+                let placeholder = match (key.as_str(), &*entry) {
+                    ("sk", Value::String(_)) => {
+                        Some(Value::String(format!("0x{}", "00".repeat(32))))
+                    }
+                    ("seed", Value::String(_)) => Some(Value::String(PLACEHOLDER_WORDS.to_owned())),
+                    ("mnemonic", Value::Array(_)) => Some(Value::Array(
+                        PLACEHOLDER_WORDS
+                            .split(' ')
+                            .map(|word| Value::String(word.to_owned()))
+                            .collect(),
+                    )),
+                    _ => None,
+                };
+                match placeholder {
+                    Some(placeholder) => {
+                        *entry = placeholder;
+                        found = true;
+                    }
+                    None => found |= hide_secrets(entry),
+                }
+            }
+            found
+        }
+        Value::Array(items) => {
+            // Every item is visited: a secret in a later item must be hidden too.
+            let mut found = false;
+            for item in items {
+                found |= hide_secrets(item);
+            }
+            found
+        }
+        _ => false,
     }
 }

@@ -71,6 +71,19 @@ pub enum FieldDiff {
     },
 }
 
+impl FieldDiff {
+    /// The key the difference is about.
+    pub fn field(&self) -> &str {
+        match self {
+            FieldDiff::Added { field, .. }
+            | FieldDiff::Removed { field, .. }
+            | FieldDiff::Type { field, .. }
+            | FieldDiff::Presence { field, .. }
+            | FieldDiff::Null { field, .. } => field,
+        }
+    }
+}
+
 impl fmt::Display for FieldDiff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -105,4 +118,28 @@ pub struct Changed {
     pub classes: (String, String),
     /// The differences.
     pub diffs: Vec<FieldDiff>,
+}
+
+/// A field difference the schema acknowledges as an upstream quirk (the endpoint's `quirks`
+/// names the field): upstream's class does not describe the wire, so it is not drift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownQuirk {
+    /// Route name.
+    pub route: String,
+    /// The difference.
+    pub diff: FieldDiff,
+    /// The schema's explanation of the quirk.
+    pub explanation: String,
+}
+
+/// A quirk of the schema naming a field that no longer differs upstream: drift, since the quirk
+/// should go (and the schema perhaps follow upstream's fixed class).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleQuirk {
+    /// Route name.
+    pub route: String,
+    /// The field the quirk names.
+    pub field: String,
+    /// The schema's explanation of the quirk.
+    pub explanation: String,
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::diff::{Changed, FieldDiff, Side};
+use super::diff::{Changed, FieldDiff, KnownQuirk, Side, StaleQuirk};
 use super::report::ServiceReport;
 use super::schema_model::SchemaService;
 use super::shape::{FieldSpec, compatible};
@@ -38,6 +38,7 @@ pub fn compare_wallet_fields(
         };
         let mut diffs = compare_fields(Side::Request, &endpoint.request, &up.request, req_extras);
         diffs.extend(compare_fields(Side::Response, &endpoint.response, &up.response, resp_extras));
+        let diffs = sort_out_quirks(&endpoint.name, &endpoint.quirks, diffs, report);
         if !diffs.is_empty() {
             report.changed.push(Changed {
                 route: endpoint.name.clone(),
@@ -52,6 +53,40 @@ pub fn compare_wallet_fields(
             untyped.join(", ")
         ));
     }
+}
+
+/// Moves the differences of endpoint `route` whose field one of its `quirks` names to the
+/// report's acknowledged quirks, and reports each quirk whose field shows no difference as stale.
+/// Returns the remaining differences: the drift.
+fn sort_out_quirks(
+    route: &str,
+    quirks: &[(String, String)],
+    diffs: Vec<FieldDiff>,
+    report: &mut ServiceReport,
+) -> Vec<FieldDiff> {
+    let explanation =
+        |field: &str| quirks.iter().find(|(name, _)| name == field).map(|(_, text)| text.clone());
+    let mut drift = Vec::new();
+    let mut acknowledged: BTreeSet<String> = BTreeSet::new();
+    for diff in diffs {
+        match explanation(diff.field()) {
+            Some(explanation) => {
+                acknowledged.insert(diff.field().to_owned());
+                report.quirks.push(KnownQuirk { route: route.to_owned(), diff, explanation });
+            }
+            None => drift.push(diff),
+        }
+    }
+    for (field, explanation) in quirks {
+        if !acknowledged.contains(field) {
+            report.stale_quirks.push(StaleQuirk {
+                route: route.to_owned(),
+                field: field.clone(),
+                explanation: explanation.clone(),
+            });
+        }
+    }
+    drift
 }
 
 /// Field differences of one side of an endpoint. `extras` are keys upstream reads or writes
@@ -116,6 +151,7 @@ mod tests {
     use crate::drift::compare::compare;
     use crate::drift::json_report::render_json;
     use crate::drift::report::Totals;
+    use crate::drift::schema_model::Schema;
     use crate::drift::shape::Shape;
     use crate::drift::testing::{field, find, opt, present, prim, schema_with, service, upstream};
     use crate::drift::text_report::render_text;
@@ -219,5 +255,181 @@ mod tests {
         let wallet = find(&report, "wallet");
         assert!(wallet.changed.is_empty());
         assert_eq!(wallet.notes, ["fields not compared: no metadata"]);
+    }
+
+    /// A wallet with endpoint `vc_add_proofs` and upstream classes for it: the schema has
+    /// request `proofs` (a map) and response `count` (u32); upstream declares request
+    /// `key_value_pairs` and response `count` (u64).
+    fn quirky_wallet(quirks: &[(&str, &str)]) -> (Schema, upstream::Upstream) {
+        let mut schema = service("wallet", &["vc_add_proofs"]);
+        let endpoint = &mut schema.endpoints[0];
+        endpoint.request =
+            vec![field("proofs", Shape::Map(Box::new(prim("str")), Box::new(prim("str"))), false)];
+        endpoint.response = vec![field("count", prim("u32"), false)];
+        endpoint.quirks = quirks.iter().map(|(f, e)| ((*f).to_owned(), (*e).to_owned())).collect();
+        let mut up = upstream(&[("wallet", present(&["vc_add_proofs"]))]);
+        up.wallet = WalletFields {
+            endpoints: [(
+                "vc_add_proofs".to_owned(),
+                upstream::EndpointFields {
+                    request_class: "VCAddProofs".to_owned(),
+                    response_class: "Empty".to_owned(),
+                    request: vec![field(
+                        "key_value_pairs",
+                        Shape::List(Box::new(Shape::Tuple(vec![prim("str"), prim("str")]))),
+                        false,
+                    )],
+                    response: vec![field("count", prim("u64"), false)],
+                    tx_endpoint: false,
+                },
+            )]
+            .into(),
+            source: Some("test".to_owned()),
+            ..WalletFields::default()
+        };
+        (schema_with(vec![schema]), up)
+    }
+
+    #[test]
+    fn quirks_are_listed_but_not_drift() {
+        let (schema, up) = quirky_wallet(&[
+            ("proofs", "Upstream reads a plain object under `proofs`."),
+            ("key_value_pairs", "Upstream's class field never travels."),
+        ]);
+        let report = compare(&schema, &up);
+        let wallet = find(&report, "wallet");
+        // `count` is not acknowledged: still drift.
+        assert_eq!(wallet.changed.len(), 1);
+        assert_eq!(
+            wallet.changed[0].diffs,
+            [FieldDiff::Type {
+                side: Side::Response,
+                field: "count".to_owned(),
+                schema: prim("u32"),
+                upstream: prim("u64"),
+            }]
+        );
+        let fields: Vec<&str> = wallet.quirks.iter().map(|q| q.diff.field()).collect();
+        assert_eq!(fields, ["proofs", "key_value_pairs"]);
+        assert_eq!(wallet.quirks[0].explanation, "Upstream reads a plain object under `proofs`.");
+        assert!(wallet.stale_quirks.is_empty());
+        assert_eq!(report.totals(), Totals { changed: 1, quirks: 2, ..Totals::default() });
+        let text = render_text(&report, &up, "venv");
+        assert!(
+            text.contains(
+                "  = vc_add_proofs: request field `proofs` (map<str, str>) not declared upstream \
+                 — quirk: Upstream reads a plain object under `proofs`.\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "  = vc_add_proofs: request field `key_value_pairs` (list<tuple<str, str>>) not in \
+                 schema — quirk: Upstream's class field never travels.\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(", 1 with changed fields, 2 known quirks, 0 stale quirks,"),
+            "{text}"
+        );
+        let json = render_json(&report, &up, "venv");
+        let quirks = &json["services"][0]["quirks"];
+        assert_eq!(quirks[0]["route"], "vc_add_proofs");
+        assert_eq!(quirks[0]["field"], "proofs");
+        assert_eq!(quirks[0]["explanation"], "Upstream reads a plain object under `proofs`.");
+        assert_eq!(quirks[0]["diff"]["kind"], "removed");
+        assert_eq!(quirks[1]["diff"]["kind"], "added");
+        assert_eq!(json["total"]["changed"], 1);
+        assert_eq!(json["total"]["quirks"], 2);
+
+        // With `count` acknowledged as well, nothing is drift.
+        let (schema, up) = quirky_wallet(&[
+            ("proofs", "Upstream reads a plain object under `proofs`."),
+            ("key_value_pairs", "Upstream's class field never travels."),
+            ("count", "Upstream declares a wider integer than it sends."),
+        ]);
+        let report = compare(&schema, &up);
+        let wallet = find(&report, "wallet");
+        assert!(wallet.changed.is_empty());
+        assert_eq!(wallet.quirks.len(), 3);
+        let totals = report.totals();
+        assert_eq!(totals, Totals { quirks: 3, ..Totals::default() });
+        assert!(totals.is_clean());
+        let text = render_text(&report, &up, "venv");
+        assert!(
+            text.contains(", 0 with changed fields, 3 known quirks, 0 stale quirks, 0 error codes differ — no drift\n"),
+            "{text}"
+        );
+        let json = render_json(&report, &up, "venv");
+        assert_eq!(json["drift"], false);
+        assert_eq!(json["services"][0]["changed"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn quirks_of_fields_that_no_longer_differ_are_stale() {
+        let (schema, up) = quirky_wallet(&[
+            ("proofs", "Upstream reads a plain object under `proofs`."),
+            ("key_value_pairs", "Upstream's class field never travels."),
+            ("count", "Upstream declares a wider integer than it sends."),
+            ("fixed", "Upstream used to declare this wrongly."),
+        ]);
+        let report = compare(&schema, &up);
+        let wallet = find(&report, "wallet");
+        assert!(wallet.changed.is_empty());
+        assert_eq!(wallet.quirks.len(), 3);
+        assert_eq!(
+            wallet.stale_quirks,
+            [StaleQuirk {
+                route: "vc_add_proofs".to_owned(),
+                field: "fixed".to_owned(),
+                explanation: "Upstream used to declare this wrongly.".to_owned(),
+            }]
+        );
+        let totals = report.totals();
+        assert_eq!(totals, Totals { quirks: 3, stale_quirks: 1, ..Totals::default() });
+        assert!(!totals.is_clean());
+        let text = render_text(&report, &up, "venv");
+        assert!(
+            text.contains("  ! vc_add_proofs: quirk `fixed` no longer differs upstream\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(", 0 with changed fields, 3 known quirks, 1 stale quirks,"),
+            "{text}"
+        );
+        assert!(!text.contains("no drift"), "{text}");
+        let json = render_json(&report, &up, "venv");
+        let stale = &json["services"][0]["stale_quirks"];
+        assert_eq!(stale[0]["route"], "vc_add_proofs");
+        assert_eq!(stale[0]["field"], "fixed");
+        assert_eq!(stale[0]["explanation"], "Upstream used to declare this wrongly.");
+        assert_eq!(json["total"]["stale_quirks"], 1);
+        assert_eq!(json["drift"], true);
+
+        // Once upstream's class matches the schema, every quirk of the endpoint is stale.
+        let (schema, mut up) = quirky_wallet(&[("count", "Upstream declares a wider integer.")]);
+        if let Some(fields) = up.wallet.endpoints.get_mut("vc_add_proofs") {
+            fields.request = vec![field(
+                "proofs",
+                Shape::Map(Box::new(prim("str")), Box::new(prim("str"))),
+                false,
+            )];
+            fields.response = vec![field("count", prim("u32"), false)];
+        }
+        let report = compare(&schema, &up);
+        let wallet = find(&report, "wallet");
+        assert!(wallet.changed.is_empty() && wallet.quirks.is_empty());
+        let stale: Vec<&str> = wallet.stale_quirks.iter().map(|q| q.field.as_str()).collect();
+        assert_eq!(stale, ["count"]);
+        assert_eq!(report.totals().stale_quirks, 1);
+
+        // Where upstream declares no classes, quirks cannot be checked and are not stale.
+        let (schema, mut up) = quirky_wallet(&[("count", "Upstream declares a wider integer.")]);
+        up.wallet =
+            WalletFields { note: Some("no metadata".to_owned()), ..WalletFields::default() };
+        let report = compare(&schema, &up);
+        assert!(find(&report, "wallet").stale_quirks.is_empty());
+        assert!(report.totals().is_clean());
     }
 }

@@ -34,6 +34,17 @@ pub fn render_json(report: &Report, upstream: &Upstream, label: &str) -> Value {
                     "response_class": c.classes.1,
                     "diffs": c.diffs.iter().map(FieldDiff::to_json).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
+                "quirks": s.quirks.iter().map(|q| json!({
+                    "route": q.route,
+                    "field": q.diff.field(),
+                    "explanation": q.explanation,
+                    "diff": q.diff.to_json(),
+                })).collect::<Vec<_>>(),
+                "stale_quirks": s.stale_quirks.iter().map(|q| json!({
+                    "route": q.route,
+                    "field": q.field,
+                    "explanation": q.explanation,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -49,6 +60,8 @@ pub fn render_json(report: &Report, upstream: &Upstream, label: &str) -> Value {
             "added": t.added,
             "removed": t.removed,
             "changed": t.changed,
+            "quirks": t.quirks,
+            "stale_quirks": t.stale_quirks,
             "error_codes_added": t.codes_added,
             "error_codes_removed": t.codes_removed,
         },

@@ -1,6 +1,6 @@
 //! The result of a comparison: one entry per service, and the sums that decide the exit code.
 
-use super::diff::Changed;
+use super::diff::{Changed, KnownQuirk, StaleQuirk};
 
 /// The comparison of one service.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,8 +22,12 @@ pub struct ServiceReport {
     /// In the schema with a `since` newer than the upstream version, not served upstream:
     /// expected, not drift. Route and its `since`.
     pub newer: Vec<(String, String)>,
-    /// Served by both, with different fields.
+    /// Served by both, with different fields (besides acknowledged quirks).
     pub changed: Vec<Changed>,
+    /// Field differences the schema acknowledges as upstream quirks: expected, not drift.
+    pub quirks: Vec<KnownQuirk>,
+    /// Quirks naming a field that no longer differs upstream: drift.
+    pub stale_quirks: Vec<StaleQuirk>,
 }
 
 /// The comparison of the codes of structured errors.
@@ -61,8 +65,12 @@ pub struct Totals {
     pub added: usize,
     /// Routes in the schema, not served upstream.
     pub removed: usize,
-    /// Endpoints whose fields differ.
+    /// Endpoints whose fields differ, besides acknowledged quirks.
     pub changed: usize,
+    /// Field differences acknowledged as upstream quirks (not drift).
+    pub quirks: usize,
+    /// Quirks whose field no longer differs upstream.
+    pub stale_quirks: usize,
     /// Error codes upstream, not in the schema.
     pub codes_added: usize,
     /// Error codes in the schema, not upstream.
@@ -75,6 +83,7 @@ impl Totals {
         self.added == 0
             && self.removed == 0
             && self.changed == 0
+            && self.stale_quirks == 0
             && self.codes_added == 0
             && self.codes_removed == 0
     }
@@ -97,6 +106,8 @@ impl Report {
             t.added += s.added.len();
             t.removed += s.removed.len();
             t.changed += s.changed.len();
+            t.quirks += s.quirks.len();
+            t.stale_quirks += s.stale_quirks.len();
         }
         t
     }

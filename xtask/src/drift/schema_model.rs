@@ -46,6 +46,8 @@ pub struct SchemaEndpoint {
     pub request: Vec<FieldSpec>,
     /// Response fields besides `success`.
     pub response: Vec<FieldSpec>,
+    /// Acknowledged upstream quirks: field name and explanation, in schema order.
+    pub quirks: Vec<(String, String)>,
 }
 
 impl SchemaService {
@@ -73,6 +75,7 @@ impl SchemaService {
                     since: e.since.clone(),
                     request: fields(&e.request),
                     response: fields(&e.response),
+                    quirks: e.quirks.clone(),
                 })
                 .collect(),
         }
@@ -168,6 +171,7 @@ mod tests {
             response_parts: Vec::new(),
             request,
             response: Vec::new(),
+            quirks: vec![("type".to_owned(), "Upstream declares a uint16.".to_owned())],
         };
         Service {
             name: "wallet".to_owned(),
@@ -229,6 +233,10 @@ mod tests {
                 field("kind", Shape::Enum("Kind".to_owned()), false),
                 field("coin", Shape::Named("Coin".to_owned()), false),
             ]
+        );
+        assert_eq!(
+            schema.services[0].endpoints[0].quirks,
+            [("type".to_owned(), "Upstream declares a uint16.".to_owned())]
         );
         let codes = schema.error_codes.unwrap_or_else(|| panic!("no error codes"));
         assert_eq!(codes.codes, ["BLOCK_NOT_FOUND", "API_ERROR"]);

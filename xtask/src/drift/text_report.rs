@@ -3,7 +3,8 @@
 use super::report::{ErrorCodeReport, Report};
 use super::upstream::Upstream;
 
-/// The report as text: a header per service, `+`/`-`/`~` lines, the error codes, a total.
+/// The report as text: a header per service, `+`/`-`/`~` lines, `!` for stale quirks, `=` for
+/// differences acknowledged as upstream quirks, the error codes, a total.
 pub fn render_text(report: &Report, upstream: &Upstream, label: &str) -> String {
     let mut out = format!(
         "schema/ vs chia-blockchain {} (python {}, {label})\n",
@@ -39,15 +40,29 @@ pub fn render_text(report: &Report, upstream: &Upstream, label: &str) -> String 
                 out.push_str(&format!("  ~ {}: {diff}\n", changed.route));
             }
         }
+        for stale in &s.stale_quirks {
+            out.push_str(&format!(
+                "  ! {}: quirk `{}` no longer differs upstream\n",
+                stale.route, stale.field
+            ));
+        }
+        for quirk in &s.quirks {
+            out.push_str(&format!(
+                "  = {}: {} — quirk: {}\n",
+                quirk.route, quirk.diff, quirk.explanation
+            ));
+        }
     }
     out.push_str(&error_code_lines(&report.error_codes, &upstream.version));
     let t = report.totals();
     out.push_str(&format!(
         "total: {} served upstream but not in schema, {} in schema but not served, \
-         {} with changed fields, {} error codes differ{}\n",
+         {} with changed fields, {} known quirks, {} stale quirks, {} error codes differ{}\n",
         t.added,
         t.removed,
         t.changed,
+        t.quirks,
+        t.stale_quirks,
         t.codes_differ(),
         if t.is_clean() { " — no drift" } else { "" }
     ));

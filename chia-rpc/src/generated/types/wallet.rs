@@ -233,7 +233,6 @@ pub struct PrivateKeyInfo {
     /// Pool public key (derivation path m/12381/8444/1/0).
     pub pool_pk: G1Element,
     /// The key's mnemonic, words separated by spaces (not a BIP-39 seed despite the name);
-
     /// null when the keychain has no mnemonic for the key.
     #[serde(deserialize_with = "chia_rpc::decode::nullable")]
     pub seed: Option<String>,

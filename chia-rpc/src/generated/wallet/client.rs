@@ -1283,7 +1283,6 @@ impl<'a> WalletRpc<'a> {
     /// Fetches the singleton coin from a connected full node and checks that its puzzle hash
     /// commits to the root of each proof, that each leaf hash matches its key and value hashes and
     /// that each proof leads to that root. Any mismatch fails with an `Invalid Proof: …` message;
-
     /// fails with `No peer connected` without a full node peer. Needs no data-layer wallet.
     ///
     /// Access: reads state only.
@@ -1308,7 +1307,6 @@ impl<'a> WalletRpc<'a> {
     ///
     /// A notification is a coin of at least the wallet's `required_notification_amount` (config,
     /// default 100,000,000 mojos) paid to one of its standard puzzle hashes with a message memo;
-
     /// the wallet records none while `enable_notifications` is false in its config. `start` and
     /// `end` page through the list after the `ids` filter: `start` is the first index, `end` the
     /// index just past the last.
@@ -2866,7 +2864,6 @@ impl<'a> WalletRpc<'a> {
     /// `split_coins`: Splits one coin into a number of equal coins.
     ///
     /// Creates `number_of_coins` coins of `amount_per_coin` each at fresh addresses of the wallet;
-
     /// the rest of the coin returns as change. Works for the XCH wallet and CAT wallets. For the XCH
     /// wallet, other coins are added when the target coin cannot also cover `fee`; CAT wallets pay
     /// the fee from XCH. Not pushed unless `push` is true. Fails when `number_of_coins` is 0 or

@@ -174,7 +174,6 @@ pub struct DidUpdateMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -671,7 +670,6 @@ pub struct DidTransferDid {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -947,7 +945,6 @@ pub struct DidMessageSpend {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -82,7 +82,6 @@ pub struct CreateNewDl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -514,7 +513,6 @@ pub struct DlUpdateRoot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -771,7 +769,6 @@ pub struct DlUpdateMultiple {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1195,7 +1192,6 @@ pub struct DlNewMirror {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1451,7 +1447,6 @@ pub struct DlDeleteMirror {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1636,7 +1631,6 @@ pub struct DlDeleteMirrorResponse {
 /// Fetches the singleton coin from a connected full node and checks that its puzzle hash
 /// commits to the root of each proof, that each leaf hash matches its key and value hashes and
 /// that each proof leads to that root. Any mismatch fails with an `Invalid Proof: …` message;
-
 /// fails with `No peer connected` without a full node peer. Needs no data-layer wallet.
 ///
 /// Access: reads state only.

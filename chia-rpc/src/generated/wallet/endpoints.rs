@@ -786,7 +786,6 @@ pub struct PushTransactions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1409,7 +1408,6 @@ pub struct CreateNewWallet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

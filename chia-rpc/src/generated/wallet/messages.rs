@@ -11,7 +11,6 @@ use crate::generated::types::{
 ///
 /// A notification is a coin of at least the wallet's `required_notification_amount` (config,
 /// default 100,000,000 mojos) paid to one of its standard puzzle hashes with a message memo;
-
 /// the wallet records none while `enable_notifications` is false in its config. `start` and
 /// `end` page through the list after the `ids` filter: `start` is the first index, `end` the
 /// index just past the last.
@@ -225,7 +224,6 @@ pub struct SendNotification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -130,7 +130,6 @@ pub struct NftMintNft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -662,7 +661,6 @@ pub struct NftSetNftDid {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1127,7 +1125,6 @@ pub struct NftTransferNft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1396,7 +1393,6 @@ pub struct NftAddUri {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1792,7 +1788,6 @@ pub struct NftMintBulk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2141,7 +2136,6 @@ pub struct NftSetDidBulk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2412,7 +2406,6 @@ pub struct NftTransferBulk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

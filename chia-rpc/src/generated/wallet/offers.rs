@@ -108,7 +108,6 @@ pub struct CreateOfferForIds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -512,7 +511,6 @@ pub struct TakeOffer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1018,7 +1016,6 @@ pub struct CancelOffer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1289,7 +1286,6 @@ pub struct CancelOffers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_coin_ids: Option<Vec<Bytes32>>,
     /// Id of the coin whose spend carries the transaction's outputs and extra conditions;
-
     /// it is spent like an `included_coin_ids` entry and must not be excluded. Left out, the
     /// wallet picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

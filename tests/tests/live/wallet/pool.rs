@@ -58,4 +58,9 @@ pub async fn plot_nft(ctx: &Ctx<'_>) {
     ctx.wait_for_height(height).await;
     let absorbed = wallet.pw_absorb_rewards(pool_wallet).await.unwrap();
     ctx.confirm(&absorbed.transactions).await;
+
+    // It pools with itself already, so there is no pool to leave: a failure reply.
+    let err = wallet.pw_self_pool(pool_wallet).await.unwrap_err();
+    let failure = err.rpc_failure().expect("a failure reply");
+    assert!(failure.message.contains("non-pooling"), "{err}");
 }
