@@ -149,9 +149,64 @@ impl Service {
     /// service (whether or not its cargo feature is on).
     pub fn own_endpoints(self) -> &'static [&'static str] {
         match self {
-            Service::Crawler => &[],
-            Service::DataLayer => &[],
-            Service::Farmer => &[],
+            Service::Crawler => &["get_peer_counts", "get_ips_after_timestamp"],
+            Service::DataLayer => {
+                &[
+                    "wallet_log_in",
+                    "create_data_store",
+                    "get_owned_stores",
+                    "batch_update",
+                    "multistore_batch_update",
+                    "submit_pending_root",
+                    "submit_all_pending_roots",
+                    "get_value",
+                    "get_keys",
+                    "get_keys_values",
+                    "get_ancestors",
+                    "get_root",
+                    "get_local_root",
+                    "get_roots",
+                    "delete_key",
+                    "insert",
+                    "subscribe",
+                    "unsubscribe",
+                    "add_mirror",
+                    "delete_mirror",
+                    "get_mirrors",
+                    "remove_subscriptions",
+                    "subscriptions",
+                    "get_kv_diff",
+                    "get_root_history",
+                    "add_missing_files",
+                    "make_offer",
+                    "take_offer",
+                    "verify_offer",
+                    "cancel_offer",
+                    "get_sync_status",
+                    "check_plugins",
+                    "clear_pending_roots",
+                    "get_proof",
+                    "verify_proof",
+                ]
+            }
+            Service::Farmer => {
+                &[
+                    "get_signage_point",
+                    "get_signage_points",
+                    "get_reward_targets",
+                    "set_reward_targets",
+                    "get_pool_state",
+                    "set_payout_instructions",
+                    "get_harvesters",
+                    "get_harvesters_summary",
+                    "get_harvester_plots_valid",
+                    "get_harvester_plots_invalid",
+                    "get_harvester_plots_keys_missing",
+                    "get_harvester_plots_duplicates",
+                    "get_pool_login_link",
+                    "connect_to_solver",
+                ]
+            }
             Service::FullNode => {
                 &[
                     "get_blockchain_state",
@@ -185,7 +240,18 @@ impl Service {
                     "get_fee_estimate",
                 ]
             }
-            Service::Harvester => &[],
+            Service::Harvester => {
+                &[
+                    "get_plots",
+                    "refresh_plots",
+                    "delete_plot",
+                    "add_plot_directory",
+                    "get_plot_directories",
+                    "remove_plot_directory",
+                    "get_harvester_config",
+                    "update_harvester_config",
+                ]
+            }
             Service::Simulator => {
                 &[
                     "get_all_blocks",
@@ -199,7 +265,7 @@ impl Service {
                     "reorg_blocks",
                 ]
             }
-            Service::Solver => &[],
+            Service::Solver => &["get_state"],
             Service::Wallet => {
                 &[
                     "log_in",

@@ -4,6 +4,10 @@
 
 mod client;
 pub use client::*;
+mod endpoints;
+mod calls;
+pub use endpoints::*;
+pub use calls::*;
 
 /// The routes declared in `schema/crawler.yaml`, in schema order (neither the shared routes nor those of an extended service).
-pub const ENDPOINTS: &[&str] = &[];
+pub const ENDPOINTS: &[&str] = &["get_peer_counts", "get_ips_after_timestamp"];

@@ -4,6 +4,25 @@
 
 mod client;
 pub use client::*;
+mod endpoints;
+mod calls;
+pub use endpoints::*;
+pub use calls::*;
 
 /// The routes declared in `schema/farmer.yaml`, in schema order (neither the shared routes nor those of an extended service).
-pub const ENDPOINTS: &[&str] = &[];
+pub const ENDPOINTS: &[&str] = &[
+    "get_signage_point",
+    "get_signage_points",
+    "get_reward_targets",
+    "set_reward_targets",
+    "get_pool_state",
+    "set_payout_instructions",
+    "get_harvesters",
+    "get_harvesters_summary",
+    "get_harvester_plots_valid",
+    "get_harvester_plots_invalid",
+    "get_harvester_plots_keys_missing",
+    "get_harvester_plots_duplicates",
+    "get_pool_login_link",
+    "connect_to_solver",
+];

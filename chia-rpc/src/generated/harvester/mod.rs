@@ -4,6 +4,19 @@
 
 mod client;
 pub use client::*;
+mod endpoints;
+mod calls;
+pub use endpoints::*;
+pub use calls::*;
 
 /// The routes declared in `schema/harvester.yaml`, in schema order (neither the shared routes nor those of an extended service).
-pub const ENDPOINTS: &[&str] = &[];
+pub const ENDPOINTS: &[&str] = &[
+    "get_plots",
+    "refresh_plots",
+    "delete_plot",
+    "add_plot_directory",
+    "get_plot_directories",
+    "remove_plot_directory",
+    "get_harvester_config",
+    "update_harvester_config",
+];

@@ -3,6 +3,10 @@
 
 mod client;
 pub use client::*;
+mod endpoints;
+mod calls;
+pub use endpoints::*;
+pub use calls::*;
 
 /// The routes declared in `schema/solver.yaml`, in schema order (neither the shared routes nor those of an extended service).
-pub const ENDPOINTS: &[&str] = &[];
+pub const ENDPOINTS: &[&str] = &["get_state"];
