@@ -70,6 +70,11 @@ fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
         ("simulator", chia_rpc::Service::Simulator),
         ("shared", chia_rpc::Service::Simulator),
         ("wallet", chia_rpc::Service::Wallet),
+        ("farmer", chia_rpc::Service::Farmer),
+        ("harvester", chia_rpc::Service::Harvester),
+        ("data_layer", chia_rpc::Service::DataLayer),
+        ("crawler", chia_rpc::Service::Crawler),
+        ("solver", chia_rpc::Service::Solver),
     ] {
         for entry in std::fs::read_dir(base.join(dir)).unwrap() {
             let path = entry.unwrap().path();

@@ -12,6 +12,7 @@
 
 mod recorder;
 mod scenario;
+mod services;
 mod wallet;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,6 +107,14 @@ async fn every_schema_endpoint_against_the_simulator() {
         setting(&env, "CHIA_RPC_WALLET_FINGERPRINT").parse().expect("a wallet fingerprint");
     wallet::everything(&live, &address, fingerprint).await;
     scenario::simulator_routes(&live, &address).await;
+    let settings = services::Settings {
+        address: address.clone(),
+        fingerprint,
+        solver_peer_port: setting(&env, "CHIA_RPC_SOLVER_PEER_PORT")
+            .parse()
+            .expect("the solver's peer port"),
+    };
+    services::everything(&live, &settings).await;
     // Last: it shuts the harvester down.
     live.client.harvester().stop_node().await.expect("stop_node on the harvester");
     // And the wallet loses its keys: nothing after this needs them.
@@ -125,8 +134,11 @@ async fn every_schema_endpoint_against_the_simulator() {
     );
 }
 
-/// Shared routes the suite does not call on some services, and why.
+/// Routes the suite does not call on some services, and why.
 fn not_exercised(service: Service, endpoint: &str) -> Option<&'static str> {
+    if let Some(reason) = services::not_exercised(service, endpoint) {
+        return Some(reason);
+    }
     match (service, endpoint) {
         (Service::Harvester, "stop_node") => None,
         (_, "stop_node") => {
@@ -167,7 +179,7 @@ fn summarise(called: &BTreeSet<(Service, String)>) -> (String, Vec<String>) {
     let shared = chia_rpc::shared::ENDPOINTS;
     let mut explained = Vec::new();
     let mut unexplained = Vec::new();
-    for &service in Service::ALL.iter().filter(|&&service| service != Service::Solver) {
+    for &service in Service::ALL {
         let own = service.own_endpoints();
         // The simulator answers the shared routes on the full node's port: counted there.
         let shared_here: &[&str] = if service == Service::Simulator { &[] } else { shared };
@@ -191,10 +203,6 @@ fn summarise(called: &BTreeSet<(Service, String)>) -> (String, Vec<String>) {
             }
         }
     }
-    lines.push(format!(
-        "live {}: not started by the harness (no solver runs beside a simulator)",
-        Service::Solver
-    ));
     if !explained.is_empty() {
         lines.push(format!("not exercised on a simulator:\n{}", explained.join("\n")));
     }

@@ -11,8 +11,8 @@ use super::shell::Cmd;
 const REWRITE_CONFIG: &str = r#"
 import sys, yaml
 path = sys.argv[1]
-(daemon, node_rpc, node_p2p, wallet_rpc,
- farmer_rpc, farmer_p2p, harvester_rpc, dl_rpc) = map(int, sys.argv[2:10])
+(daemon, node_rpc, node_p2p, wallet_rpc, farmer_rpc, farmer_p2p,
+ harvester_rpc, dl_rpc, solver_p2p, solver_rpc) = map(int, sys.argv[2:12])
 with open(path) as f:
     cfg = yaml.safe_load(f)
 def local(port):
@@ -22,10 +22,15 @@ cfg["ui"]["daemon_port"] = daemon
 cfg["network_overrides"]["config"][cfg["selected_network"]]["default_full_node_port"] = node_p2p
 cfg["full_node"].update(port=node_p2p, rpc_port=node_rpc)
 cfg["wallet"].update(rpc_port=wallet_rpc, full_node_peers=[local(node_p2p)])
-cfg["farmer"].update(port=farmer_p2p, rpc_port=farmer_rpc, full_node_peers=[local(node_p2p)])
+cfg["farmer"].update(port=farmer_p2p, rpc_port=farmer_rpc, full_node_peers=[local(node_p2p)],
+                     solver_peers=[local(solver_p2p)])
 cfg["harvester"].update(rpc_port=harvester_rpc, farmer_peers=[local(farmer_p2p)])
 cfg["data_layer"].update(rpc_port=dl_rpc, wallet_peer=local(wallet_rpc))
 cfg["timelord"].update(full_node_peers=[local(node_p2p)])
+# The solver's section says mainnet: the farmer only talks to a solver of its own network, and
+# the solver would close the farmer's connection as untrusted.
+cfg["solver"].update(port=solver_p2p, rpc_port=solver_rpc,
+                     selected_network=cfg["selected_network"], trusted_peers_only=False)
 with open(path, "w") as f:
     yaml.safe_dump(cfg, f, sort_keys=False)
 "#;
@@ -46,6 +51,8 @@ pub fn rewrite_config(
         port::FARMER_P2P,
         port::HARVESTER_RPC,
         port::DATA_LAYER_RPC,
+        port::SOLVER_P2P,
+        port::SOLVER_RPC,
     ];
     Cmd::new(python)
         .arg("-c")

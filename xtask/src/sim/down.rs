@@ -18,8 +18,8 @@ pub struct Stopped {
     pub problems: Vec<String>,
 }
 
-/// Stops what `up` started: the crawler (SIGTERM), `chia stop -d all`, then the recorded PIDs
-/// still alive, then the namespace. Succeeds when nothing runs any more; the escape checks
+/// Stops what `up` started: the crawler and the solver (SIGTERM), `chia stop -d all`, then the
+/// recorded PIDs still alive, then the namespace. Succeeds when nothing runs any more; the escape checks
 /// (host listeners before, leftover processes after) are printed and returned, not failed on.
 pub fn down(layout: &Layout) -> Result<Stopped, String> {
     let mut problems = Vec::new();
@@ -48,8 +48,13 @@ fn stop(layout: &Layout) -> Result<(), String> {
 
     let mut pids = procs::recorded(&layout.pids_file);
     pids.extend(procs::chia_pid_files(&layout.chia_root));
-    let crawler = crawler_pid(layout);
-    pids.extend(crawler);
+    // Neither is under the daemon, which only stops what it started.
+    let standalone: Vec<(&str, u32)> =
+        [("crawler", crawler_pid(layout)), ("solver", solver_pid(layout))]
+            .into_iter()
+            .filter_map(|(name, pid)| Some((name, pid?)))
+            .collect();
+    pids.extend(standalone.iter().map(|(_, pid)| *pid));
     let env_entries = read_kv(&layout.env_file);
     if let Some(list) = lookup(&env_entries, "CHIA_RPC_PIDS") {
         pids.extend(list.split(',').filter_map(|pid| pid.trim().parse::<u32>().ok()));
@@ -68,27 +73,28 @@ fn stop(layout: &Layout) -> Result<(), String> {
         return Ok(());
     }
 
-    // The crawler is not under the daemon: it gets its SIGTERM first, and SIGKILL if it is
-    // still alive 10 s later (while `chia stop` stops the rest).
-    let mut crawler_termed = None;
-    if let Some(pid) = crawler.filter(|pid| running.contains(pid)) {
-        clock.step("stopping the crawler");
-        match procs::signal(pid, "TERM") {
-            Ok(()) => crawler_termed = Some((pid, Instant::now())),
+    // The crawler and the solver get their SIGTERM first, and SIGKILL if they are still alive
+    // 10 s later (while `chia stop` stops the rest).
+    let mut termed = Vec::new();
+    for (name, pid) in standalone.iter().filter(|(_, pid)| running.contains(pid)) {
+        clock.step(&format!("stopping the {name}"));
+        match procs::signal(*pid, "TERM") {
+            Ok(()) => termed.push((*name, *pid, Instant::now())),
             Err(err) => println!("warning: {err}"),
         }
     }
-    let crawler_killed = std::cell::Cell::new(false);
-    let kill_slow_crawler = || {
-        if let Some((pid, since)) = crawler_termed
-            && !crawler_killed.get()
-            && ours(&pid)
-            && since.elapsed() >= Duration::from_secs(10)
-        {
-            crawler_killed.set(true);
-            println!("crawler (pid {pid}) still alive 10s after SIGTERM: sending SIGKILL");
-            if let Err(err) = procs::signal(pid, "KILL") {
-                println!("warning: {err}");
+    let killed = std::cell::RefCell::new(Vec::new());
+    let kill_slow_standalone = || {
+        for (name, pid, since) in &termed {
+            if !killed.borrow().contains(pid)
+                && ours(pid)
+                && since.elapsed() >= Duration::from_secs(10)
+            {
+                killed.borrow_mut().push(*pid);
+                println!("{name} (pid {pid}) still alive 10s after SIGTERM: sending SIGKILL");
+                if let Err(err) = procs::signal(*pid, "KILL") {
+                    println!("warning: {err}");
+                }
             }
         }
     };
@@ -123,7 +129,7 @@ fn stop(layout: &Layout) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     let still = |pids: &[u32]| pids.iter().copied().filter(|pid| ours(pid)).collect::<Vec<_>>();
     while !still(&running).is_empty() && Instant::now() < deadline {
-        kill_slow_crawler();
+        kill_slow_standalone();
         std::thread::sleep(Duration::from_millis(250));
     }
     for (signal, grace) in [("TERM", 10), ("KILL", 5)] {
@@ -166,6 +172,11 @@ fn stop(layout: &Layout) -> Result<(), String> {
     } else {
         Err(format!("sim down: PIDs {survivors:?} survived SIGKILL"))
     }
+}
+
+/// The solver's PID, if `up` recorded one.
+pub fn solver_pid(layout: &Layout) -> Option<u32> {
+    procs::recorded(&layout.solver_pid_file).into_iter().next()
 }
 
 fn remove_env_file(layout: &Layout) -> Result<(), String> {

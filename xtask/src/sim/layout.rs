@@ -36,12 +36,16 @@ pub mod port {
     /// Daemon port written into the crawler's root. No daemon listens there: the crawler runs
     /// on its own, and must not talk to the simulator's daemon, whose CA it does not share.
     pub const CRAWLER_DAEMON: u16 = 55401;
+    /// The solver's peer port (farmers connect here).
+    pub const SOLVER_P2P: u16 = 8666;
+    /// Solver RPC.
+    pub const SOLVER_RPC: u16 = 8667;
 }
 
 /// Which `CHIA_ROOT` a service lives in; each root has its own private CA.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Root {
-    /// The simulator's root (daemon, full node, wallet, farmer, harvester, data layer).
+    /// The simulator's root (daemon, full node, wallet, farmer, harvester, data layer, solver).
     Node,
     /// The crawler's root: the crawler cannot share the simulator's.
     Crawler,
@@ -84,8 +88,11 @@ pub const DATA_LAYER: Service =
 /// The crawler, in a root of its own and not under the daemon.
 pub const CRAWLER: Service =
     Service { name: "crawler", port: port::CRAWLER_RPC, root: Root::Crawler };
+/// The solver, in the simulator's root but started on its own (no service group starts it).
+pub const SOLVER: Service = Service { name: "solver", port: port::SOLVER_RPC, root: Root::Node };
 /// Every RPC service, in start order.
-pub const SERVICES: [Service; 6] = [FULL_NODE, WALLET, FARMER, HARVESTER, DATA_LAYER, CRAWLER];
+pub const SERVICES: [Service; 7] =
+    [FULL_NODE, WALLET, FARMER, HARVESTER, DATA_LAYER, SOLVER, CRAWLER];
 
 /// Paths of one harness directory.
 pub struct Layout {
@@ -99,6 +106,8 @@ pub struct Layout {
     pub crawler_root: PathBuf,
     /// PID of the crawler (it is not under the daemon).
     pub crawler_pid_file: PathBuf,
+    /// PID of the solver (no service group of the daemon starts it).
+    pub solver_pid_file: PathBuf,
     /// Logs of the commands the harness ran.
     pub logs: PathBuf,
     /// The environment file the live tests read.
@@ -135,6 +144,7 @@ impl Layout {
             chia_root: run.join("sim").join("main"),
             crawler_root: run.join("crawler-root"),
             crawler_pid_file: run.join("crawler.pid"),
+            solver_pid_file: run.join("solver.pid"),
             logs: run.join("logs"),
             env_file: base.join("sim.env"),
             state_file: run.join("harness.state"),
@@ -221,6 +231,11 @@ impl Layout {
     /// Where the crawler's stdout and stderr go.
     pub fn crawler_output(&self) -> PathBuf {
         self.logs.join("crawler.log")
+    }
+
+    /// Where the solver's stdout and stderr go.
+    pub fn solver_output(&self) -> PathBuf {
+        self.logs.join("solver.log")
     }
 }
 

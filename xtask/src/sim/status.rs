@@ -1,6 +1,7 @@
 //! `sim status`: what runs in the namespace, the ports, and the health of each service.
 
 use super::crawler::crawler_pid;
+use super::down::solver_pid;
 use super::layout::{Layout, NETNS, SERVICES, lookup, port, read_kv};
 use super::{procs, rpc};
 
@@ -28,9 +29,15 @@ pub fn status(layout: &Layout) -> Result<(), String> {
         }
     }
     println!("processes:");
-    let crawler = crawler_pid(layout);
+    let (crawler, solver) = (crawler_pid(layout), solver_pid(layout));
     for pid in procs::netns_pids() {
-        let note = if crawler == Some(pid) { "  (crawler, not under the daemon)" } else { "" };
+        let note = if crawler == Some(pid) {
+            "  (crawler, not under the daemon)"
+        } else if solver == Some(pid) {
+            "  (solver, not under the daemon)"
+        } else {
+            ""
+        };
         println!("  {pid:>7}  {}{note}", procs::name(pid));
     }
     let listeners = procs::listeners();

@@ -1,5 +1,6 @@
 //! `sim up`: a fresh run directory and namespace, the venv, a key, `chia dev sim create`, fixed
-//! ports, the services one group at a time, the crawler, a funded wallet, and finally `sim.env`.
+//! ports, the services one group at a time, the solver, the crawler, a funded wallet, and finally
+//! `sim.env`.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -14,9 +15,9 @@ use super::config::rewrite_config;
 use super::crawler::{crawler_alive, start_crawler};
 use super::down::down;
 use super::layout::{
-    self, CRAWLER, DATA_LAYER, FARMER, FULL_NODE, HARVESTER, Layout, NETNS, WALLET, port,
+    self, CRAWLER, DATA_LAYER, FARMER, FULL_NODE, HARVESTER, Layout, NETNS, SOLVER, WALLET, port,
 };
-use super::shell::Cmd;
+use super::shell::{self, Cmd};
 use super::{procs, rpc, venv};
 
 /// Deadline of every wait for a service, unless `CHIA_RPC_SIM_WAIT_SECS` says otherwise.
@@ -133,6 +134,10 @@ pub fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
         rpc::wait_healthy(layout, service, wait, || Ok(()))?;
     }
 
+    clock.step("chia_solver (no service group starts it)");
+    let solver = start_solver(layout, &venv)?;
+    rpc::wait_healthy(layout, SOLVER, wait, || solver_alive(layout, solver))?;
+
     clock.step("crawler in its own root (chia init, config, chia_crawler)");
     let crawler = start_crawler(layout, &venv, &python)?;
 
@@ -195,6 +200,8 @@ pub fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
             ("CHIA_RPC_FARMER_PORT", port::FARMER_RPC.to_string()),
             ("CHIA_RPC_HARVESTER_PORT", port::HARVESTER_RPC.to_string()),
             ("CHIA_RPC_DATA_LAYER_PORT", port::DATA_LAYER_RPC.to_string()),
+            ("CHIA_RPC_SOLVER_PORT", port::SOLVER_RPC.to_string()),
+            ("CHIA_RPC_SOLVER_PEER_PORT", port::SOLVER_P2P.to_string()),
             ("CHIA_RPC_CRAWLER_ROOT", layout.crawler_root.display().to_string()),
             ("CHIA_RPC_CRAWLER_PORT", port::CRAWLER_RPC.to_string()),
             ("CHIA_RPC_WALLET_FINGERPRINT", fingerprint.to_string()),
@@ -210,6 +217,34 @@ pub fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
     );
     clock.summary("simulator up");
     Ok(())
+}
+
+/// Starts `chia_solver` in the background; returns its PID. `chia start` knows no group with
+/// the solver, so the daemon does not start (or stop) it: `down` stops it by PID.
+fn start_solver(layout: &Layout, venv: &Path) -> Result<u32, String> {
+    let pid = Cmd::new(venv.join("bin").join("chia_solver"))
+        .envs(&layout.chia_env(venv))
+        .current_dir(&layout.run)
+        .in_netns()
+        .log(&layout.solver_output())
+        .spawn_detached()?;
+    fs::write(&layout.solver_pid_file, format!("{pid}\n"))
+        .map_err(|err| format!("cannot write {}: {err}", layout.solver_pid_file.display()))?;
+    procs::record(&layout.pids_file, [pid])?;
+    println!("solver: pid {pid}, output in {}", layout.solver_output().display());
+    Ok(pid)
+}
+
+/// Fails, quoting the solver's output, once its process is gone.
+fn solver_alive(layout: &Layout, pid: u32) -> Result<(), String> {
+    if procs::alive(pid) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the solver (pid {pid}) exited\n{}",
+            shell::tail_of(&layout.solver_output(), 20)
+        ))
+    }
 }
 
 /// Whether a JSON balance is a number (or numeric string) above zero; balances may exceed u64.
