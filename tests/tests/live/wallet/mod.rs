@@ -64,15 +64,22 @@ impl<'a> Ctx<'a> {
 
     /// Waits until the wallet is synced to at least `height`.
     pub async fn wait_for_height(&self, height: u32) {
-        for _ in 0..240 {
+        if !self.synced_within(height, 240).await {
+            panic!("the wallet did not reach height {height}");
+        }
+    }
+
+    /// Polls every 250 ms, `polls` times, for the wallet to be synced to at least `height`.
+    async fn synced_within(&self, height: u32, polls: u32) -> bool {
+        for _ in 0..polls {
             let info = self.wallet().get_height_info().await.unwrap();
             let sync = self.wallet().get_sync_status().await.unwrap();
             if info.height >= height && sync.synced {
-                return;
+                return true;
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
-        panic!("the wallet did not reach height {height}");
+        false
     }
 
     /// Farms until the coins every transaction in `txs` spends are spent on chain, and the
@@ -123,8 +130,12 @@ impl<'a> Ctx<'a> {
     pub async fn log_in(&self, fingerprint: u32) {
         let logged = self.wallet().log_in(fingerprint).await.unwrap();
         assert_eq!(logged.fingerprint, fingerprint);
-        let height = self.sim().get_blockchain_state().await.unwrap().blockchain_state.peak;
-        self.wait_for_height(height.map_or(0, |peak| peak.height)).await;
+        let peak = self.sim().get_blockchain_state().await.unwrap().blockchain_state.peak;
+        // A wallet that has just switched keys may stay "syncing" until it sees a new peak,
+        // so after a while one more block is farmed to give it one.
+        if !self.synced_within(peak.map_or(0, |peak| peak.height), 60).await {
+            self.farm().await;
+        }
     }
 }
 
