@@ -1,9 +1,10 @@
 //! Where the services are and which certificates reach them, read from a Chia installation.
 //!
 //! The root is `$CHIA_ROOT`, or `~/.chia/mainnet`. From `config/config.yaml` come
-//! `self_hostname`, `selected_network`, `daemon_port`, the CA (`private_ssl_ca`) and, for each
-//! service, its `rpc_port` and private certificate (`<section>.ssl.private_crt` /
-//! `private_key`, by default `config/ssl/<service>/private_<service>.{crt,key}`). Every value
+//! `self_hostname`, `selected_network`, the CA (`private_ssl_ca`) and, for each service, its
+//! port ([`Service::port_key`]: `<section>.rpc_port`, the daemon's `daemon_port`) and private
+//! certificate ([`Service::ssl_key`]: `<section>.ssl.private_crt` / `private_key`, the daemon's
+//! `daemon_ssl`; by default `config/ssl/<service>/private_<service>.{crt,key}`). Every value
 //! can be overridden in code.
 
 use std::collections::BTreeMap;
@@ -69,18 +70,17 @@ impl ChiaConfig {
         )?;
         let mut services = BTreeMap::new();
         for &service in Service::ALL {
-            let section = service.config_key();
-            let port =
-                reader.port(&format!("{section}.rpc_port"))?.unwrap_or(service.default_port());
+            let ssl = service.ssl_key();
+            let port = reader.port(service.port_key())?.unwrap_or(service.default_port());
             let dir = service.cert_dir();
-            let cert_key = format!("{section}.ssl.private_crt");
+            let cert_key = format!("{ssl}.private_crt");
             let cert = reader.path(
                 &root,
                 &cert_key,
                 reader.string(&cert_key)?,
                 &format!("config/ssl/{dir}/private_{dir}.crt"),
             )?;
-            let key_key = format!("{section}.ssl.private_key");
+            let key_key = format!("{ssl}.private_key");
             let key = reader.path(
                 &root,
                 &key_key,

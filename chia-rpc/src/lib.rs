@@ -55,6 +55,9 @@ pub mod config;
 pub mod decode;
 mod endpoint;
 pub mod error;
+pub mod event;
+#[cfg(feature = "daemon")]
+pub mod ws;
 #[rustfmt::skip]
 mod generated;
 pub mod http;
@@ -73,6 +76,8 @@ pub use primitives::{
     Address, Bytes, Bytes4, Bytes8, Bytes32, Bytes48, Bytes96, Bytes100, G1Element, G2Element,
 };
 pub use transport::Transport;
+#[cfg(feature = "daemon")]
+pub use ws::DaemonTransport;
 
 /// The README's Rust examples, compiled as doctests.
 #[cfg(doctest)]

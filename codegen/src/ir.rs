@@ -149,6 +149,29 @@ impl Ir {
         self.services.iter().map(|s| s.endpoints.len()).sum()
     }
 
+    /// Number of events.
+    pub fn event_count(&self) -> usize {
+        self.services.iter().map(|s| s.events.len()).sum()
+    }
+
+    /// The services whose pushes have an event enum of their own: every server that registers
+    /// with the daemon, except one that extends another (the simulator pushes as the full node).
+    pub fn event_sources(&self) -> impl Iterator<Item = &Service> {
+        self.servers().filter(|s| s.daemon_name.is_some() && s.extends.is_none())
+    }
+
+    /// The events a service's enum holds: its own, then (for a server other than the daemon)
+    /// the shared ones.
+    pub fn events_of<'a>(&'a self, s: &'a Service) -> Vec<(&'a Service, &'a Event)> {
+        let mut events: Vec<_> = s.events.iter().map(|e| (s, e)).collect();
+        if !s.websocket
+            && let Some(shared) = self.shared()
+        {
+            events.extend(shared.events.iter().map(|e| (shared, e)));
+        }
+        events
+    }
+
     /// The named type called `name`.
     pub fn named_type(&self, name: &str) -> Option<&NamedType> {
         self.type_files.iter().flat_map(|f| &f.types).find(|t| t.name.as_str() == name)
@@ -234,10 +257,20 @@ pub struct Service {
     pub cert_dir: String,
     /// Chia name of the service this one extends.
     pub extends: Option<String>,
+    /// Reached only over the daemon's WebSocket (the daemon itself).
+    pub websocket: bool,
+    /// The name it registers under with the daemon (`chia_wallet`).
+    pub daemon_name: Option<String>,
+    /// The dotted `config.yaml` key of its port (`full_node.rpc_port`, `daemon_port`).
+    pub port_key: String,
+    /// The `config.yaml` section with its certificate paths (`full_node.ssl`).
+    pub ssl_key: String,
     /// The schema file, relative to the root (`schema/full_node.yaml`).
     pub source: String,
     /// Endpoints in schema order.
     pub endpoints: Vec<Endpoint>,
+    /// The pushes it sends, in schema order (files sorted by path).
+    pub events: Vec<Event>,
 }
 
 impl Service {
@@ -254,6 +287,29 @@ impl Service {
             None => quote!(),
         }
     }
+}
+
+/// A message a service pushes through the daemon.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The envelope's `command`.
+    pub command: String,
+    /// The envelope's `origin` when it is not the service's daemon name.
+    pub origin: Option<String>,
+    /// The variant of the service's event enum (`SignagePoint`).
+    pub variant: TypeName,
+    /// The struct of its data (`SignagePointEvent`).
+    pub struct_name: TypeName,
+    /// One-line summary.
+    pub summary: String,
+    /// Longer Markdown.
+    pub description: Option<String>,
+    /// The `destination`s it is sent to.
+    pub listeners: Vec<String>,
+    /// The fields of `data` besides `success`, in wire order.
+    pub fields: Vec<Field>,
+    /// The schema file that declares it.
+    pub source: String,
 }
 
 /// One endpoint.

@@ -44,6 +44,48 @@ pub struct SchemaFile {
     #[serde(default)]
     #[schemars(with = "IndexMap<String, String>")]
     pub error_codes: Option<Spanned<IndexMap<String, String>>>,
+    /// The messages the service pushes through the daemon's WebSocket, keyed by the envelope's
+    /// `command`. In the file of the shared routes: the pushes every RPC server sends.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, EventDef>")]
+    pub events: IndexMap<String, Spanned<EventDef>>,
+}
+
+/// How a service is reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    /// `POST https://host:port/<route>` (and relayed by the daemon's WebSocket).
+    #[default]
+    Https,
+    /// Only over the daemon's WebSocket: the daemon itself.
+    Websocket,
+}
+
+/// A message a service pushes to the daemon's listeners (`wallet_ui`, `metrics`, …).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventDef {
+    /// One line: what happened.
+    pub summary: String,
+    /// Longer documentation, in Markdown: what triggers it, how often.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The `destination`s the service sends it to (`wallet_ui`, `metrics`,
+    /// `unfinished_block_info`).
+    pub listeners: Vec<String>,
+    /// The envelope's `origin` when it is not the service's `daemon_name` (the daemon sends
+    /// the plotter's events as `chia_plotter`).
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// The base of the generated names (`<rust_name>Event`), when the command makes a poor one.
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    /// The fields of the message's `data`, in wire order, besides the `success` every push
+    /// carries.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, FieldDef>")]
+    pub data: IndexMap<String, Spanned<FieldDef>>,
 }
 
 /// A service: one RPC server of a Chia installation.
@@ -65,7 +107,9 @@ pub struct ServiceDef {
     #[serde(default)]
     pub default_port: Option<u16>,
     /// The section of `config.yaml` that holds this service's `rpc_port` and certificates
-    /// (`full_node`; the simulator uses `full_node` too; the crawler `seeder.crawler`).
+    /// (`full_node`; the simulator uses `full_node` too; the crawler `seeder.crawler`). May be
+    /// left out when `port_key` and `ssl_key` say where those are (the daemon's are at the top
+    /// level).
     #[serde(default)]
     pub config_key: Option<String>,
     /// The certificate directory under `config/ssl/` (defaults to `config_key`).
@@ -74,6 +118,20 @@ pub struct ServiceDef {
     /// A service whose endpoints this one also serves (the simulator serves the full node's).
     #[serde(default)]
     pub extends: Option<String>,
+    /// How the service is reached: `https` (the default) or `websocket` (the daemon).
+    #[serde(default)]
+    pub transport: TransportKind,
+    /// The name the service registers under with the daemon (`chia_wallet`): relayed calls
+    /// are sent to it and its pushes come from it. The daemon itself: `daemon`.
+    #[serde(default)]
+    pub daemon_name: Option<String>,
+    /// The dotted `config.yaml` key of the port (default `<config_key>.rpc_port`).
+    #[serde(default)]
+    pub port_key: Option<String>,
+    /// The `config.yaml` section with the certificate paths `private_crt` / `private_key`
+    /// (default `<config_key>.ssl`).
+    #[serde(default)]
+    pub ssl_key: Option<String>,
 }
 
 /// What calling an endpoint does to the node or wallet.

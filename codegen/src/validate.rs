@@ -8,6 +8,7 @@
 
 mod analysis;
 mod checker;
+mod events;
 mod fields;
 mod lower;
 mod parse;

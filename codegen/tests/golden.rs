@@ -140,7 +140,7 @@ fn many_errors_are_all_reported() {
     assert_eq!(
         lines,
         [
-            "schema/full_node.yaml:2:3: service full_node: missing `config_key`",
+            "schema/full_node.yaml:2:3: service full_node: missing `config_key` (or both `port_key` and `ssl_key`)",
             "schema/full_node.yaml:2:3: service full_node: missing `default_port`",
             "schema/full_node.yaml:10:16: endpoint get_thing, request field peer-id: the wire name is not a Rust identifier: give the field a `rust_name`",
             "schema/full_node.yaml:11:23: endpoint get_thing, request field b: malformed type `list<optional<u8>>`: `optional` only wraps a whole field type; use `nullable` inside",

@@ -18,9 +18,10 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let drift =
         check(&root, &layout, &files).map_err(|e| format!("cannot read generated files: {e}"))?;
     let summary = format!(
-        "{} services, {} endpoints, {} types, {} files",
+        "{} services, {} endpoints, {} events, {} types, {} files",
         ir.servers().count(),
         ir.endpoint_count(),
+        ir.event_count(),
         ir.type_count(),
         files.len()
     );

@@ -14,6 +14,7 @@ pub mod escape;
 mod layout;
 mod prereq;
 mod procs;
+mod restart;
 mod rpc;
 mod shell;
 mod status;
@@ -36,6 +37,8 @@ commands:
   down                    stop everything `up` started, delete the network namespace, and
                           check that nothing listens outside it and no process is left
   status                  show what runs, its ports and the health of each service
+  restart-daemon          kill the daemon and start a new one; the services stay up and
+                          register with it again (the live suite's reconnect test uses it)
 
 environment:
   CHIA_RPC_SIM_DIR        base directory (default: <workspace>/.sim)
@@ -58,6 +61,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         // `down` only reports what the escape checks find; `cargo xtask test` fails on it.
         ["down"] => down(&layout).map(drop),
         ["status"] => status(&layout),
+        ["restart-daemon"] => restart::restart_daemon(&layout),
         _ => Err(USAGE.to_owned()),
     }
 }

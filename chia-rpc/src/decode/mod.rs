@@ -153,6 +153,51 @@ fn decode<T: DeserializeOwned>(
     }
 }
 
+/// Decodes the `data` of a push from the daemon as `T`. Unlike a reply, a push needs no
+/// `success` (services add `success: true`, the daemon's own pushes may not): the key is
+/// taken aside whatever it says. `what` names the push in errors (`chia_wallet push
+/// state_changed`).
+pub fn decode_event<T: DeserializeOwned>(
+    what: &str,
+    data: &[u8],
+    strictness: Strictness,
+) -> Result<T> {
+    let _scope = StrictScope::enter(strictness);
+    let mut success = None;
+    let mut unknown = Vec::new();
+    let decoded = {
+        let mut json = serde_json::Deserializer::from_slice(data);
+        let root = Root::new(&mut json, &mut success);
+        let value = match strictness {
+            Strictness::Lenient => T::deserialize(root),
+            Strictness::Strict => T::deserialize(serde_ignored::Deserializer::new(
+                root,
+                &mut |path: serde_ignored::Path<'_>| unknown.push(json_path(&path)),
+            )),
+        };
+        value.and_then(|value| json.end().map(|()| value))
+    };
+    let fail = |path: String, message: String| {
+        Error::new(ErrorKind::Decode(DecodeFailure {
+            endpoint: what.to_owned(),
+            path,
+            message: bounded_message(&message, false),
+            body: Body::new(Bytes::copy_from_slice(data)),
+        }))
+    };
+    match decoded {
+        Ok(value) => match unknown.split_first() {
+            None => Ok(value),
+            Some((first, rest)) => Err(fail(first.clone(), unknown_message(rest))),
+        },
+        Err(err) => {
+            let (path, message) =
+                locate::<T>(data).unwrap_or_else(|| (".".to_owned(), err.to_string()));
+            Err(fail(path, message))
+        }
+    }
+}
+
 /// The longest decode message kept, in characters.
 const MESSAGE_CHARS: usize = 300;
 

@@ -8,7 +8,8 @@ use super::{Body, RpcErrorCode};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeFailure {
-    /// The endpoint whose reply it was.
+    /// The endpoint whose reply it was; for a push from the daemon, `push <command> from
+    /// <origin>`.
     pub endpoint: String,
     /// JSON path of the value at fault, like `blockchain_state.peak.height` (`.` for the root).
     pub path: String,
@@ -20,11 +21,12 @@ pub struct DecodeFailure {
 
 impl fmt::Display for DecodeFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the {} reply does not match its type at `{}`: {}",
-            self.endpoint, self.path, self.message
-        )
+        if self.endpoint.starts_with("push ") {
+            write!(f, "the {}", self.endpoint)?;
+        } else {
+            write!(f, "the {} reply", self.endpoint)?;
+        }
+        write!(f, " does not match its type at `{}`: {}", self.path, self.message)
     }
 }
 

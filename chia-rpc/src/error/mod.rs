@@ -82,6 +82,18 @@ pub enum ErrorKind {
         /// The body of the answer.
         body: Body,
     },
+    /// A message is larger than the limit of the connection (the daemon's WebSocket takes
+    /// messages up to 50 MB by default). An outgoing one was not sent; an incoming one broke
+    /// the connection, so the calls waiting on it fail with this.
+    TooLarge {
+        /// What was too large (`the get_blocks request to chia_full_node`, `a message from the
+        /// daemon`).
+        what: String,
+        /// Its size in bytes, when known.
+        size: Option<usize>,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The request does not fit the endpoint's model, or could not be encoded as JSON.
     InvalidRequest {
         /// The endpoint.
@@ -137,6 +149,11 @@ impl Error {
     /// `url` answered with an HTTP status other than 200.
     pub fn http_status(url: impl Into<String>, status: u16, body: impl Into<Bytes>) -> Self {
         Error::new(ErrorKind::HttpStatus { url: url.into(), status, body: Body::new(body) })
+    }
+
+    /// A message larger than `limit` bytes (`size`, when known).
+    pub fn too_large(what: impl Into<String>, size: Option<usize>, limit: usize) -> Self {
+        Error::new(ErrorKind::TooLarge { what: what.into(), size, limit })
     }
 
     /// A request that does not fit `endpoint`'s model.
@@ -213,6 +230,11 @@ impl Error {
         matches!(self.inner.kind, ErrorKind::Rpc(_))
     }
 
+    /// A message was larger than the connection's limit.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self.inner.kind, ErrorKind::TooLarge { .. })
+    }
+
     /// The HTTP status, for [`ErrorKind::HttpStatus`].
     pub fn status(&self) -> Option<u16> {
         match self.inner.kind {
@@ -249,6 +271,13 @@ impl fmt::Display for Error {
             ErrorKind::Timeout { url } => write!(f, "no reply from {url} in time"),
             ErrorKind::HttpStatus { url, status, body } => {
                 write!(f, "{url} answered HTTP {status}: {}", body.preview().trim())
+            }
+            ErrorKind::TooLarge { what, size, limit } => {
+                write!(f, "{what} is larger than the limit of {limit} bytes")?;
+                match size {
+                    Some(size) => write!(f, " ({size} bytes)"),
+                    None => Ok(()),
+                }
             }
             ErrorKind::InvalidRequest { endpoint, message } => {
                 write!(f, "invalid {endpoint} request: {message}")

@@ -4,6 +4,9 @@
 #[cfg(feature = "crawler")]
 use crate::generated::crawler;
 
+#[cfg(feature = "daemon")]
+use crate::generated::daemon;
+
 #[cfg(feature = "data_layer")]
 use crate::generated::data_layer;
 
@@ -42,6 +45,16 @@ pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
     {
         if service == chia_rpc::Service::Crawler {
             visitor = match find_crawler(endpoint, visitor) {
+                Ok(output) => return Some(output),
+                Err(visitor) => visitor,
+            };
+        }
+    }
+
+    #[cfg(feature = "daemon")]
+    {
+        if service == chia_rpc::Service::Daemon {
+            visitor = match find_daemon(endpoint, visitor) {
                 Ok(output) => return Some(output),
                 Err(visitor) => visitor,
             };
@@ -112,6 +125,16 @@ pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
         }
     }
 
+    #[cfg(feature = "timelord")]
+    {
+        if service == chia_rpc::Service::Timelord {
+            visitor = match find_timelord(endpoint, visitor) {
+                Ok(output) => return Some(output),
+                Err(visitor) => visitor,
+            };
+        }
+    }
+
     #[cfg(feature = "wallet")]
     {
         if service == chia_rpc::Service::Wallet {
@@ -145,6 +168,58 @@ pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
                 "reset_log_level",
                 "set_log_level",
                 "stop_node",
+            ];
+        }
+    }
+
+    #[cfg(feature = "daemon")]
+    {
+        if service == chia_rpc::Service::Daemon {
+            return &[
+                "add_key",
+                "add_private_key",
+                "check_keys",
+                "close_connection",
+                "delete_all_keys",
+                "delete_key_by_fingerprint",
+                "delete_label",
+                "exit",
+                "get_all_private_keys",
+                "get_connections",
+                "get_first_private_key",
+                "get_key",
+                "get_key_for_fingerprint",
+                "get_keys",
+                "get_keys_for_plotting",
+                "get_log_level",
+                "get_network_info",
+                "get_plotters",
+                "get_public_key",
+                "get_public_keys",
+                "get_routes",
+                "get_status",
+                "get_version",
+                "get_wallet_addresses",
+                "healthz",
+                "is_keyring_locked",
+                "is_running",
+                "keyring_status",
+                "open_connection",
+                "ping",
+                "register_service",
+                "remove_keyring_passphrase",
+                "reset_log_level",
+                "running_services",
+                "set_keyring_passphrase",
+                "set_label",
+                "set_log_level",
+                "start_plotting",
+                "start_service",
+                "stop_node",
+                "stop_plotting",
+                "stop_service",
+                "unlock_keyring",
+                "validate_keyring_passphrase",
             ];
         }
     }
@@ -388,6 +463,25 @@ pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
         }
     }
 
+    #[cfg(feature = "timelord")]
+    {
+        if service == chia_rpc::Service::Timelord {
+            return &[
+                "close_connection",
+                "get_connections",
+                "get_log_level",
+                "get_network_info",
+                "get_routes",
+                "get_version",
+                "healthz",
+                "open_connection",
+                "reset_log_level",
+                "set_log_level",
+                "stop_node",
+            ];
+        }
+    }
+
     #[cfg(feature = "wallet")]
     {
         if service == chia_rpc::Service::Wallet {
@@ -552,6 +646,56 @@ fn find_crawler<V: chia_rpc::EndpointVisitor>(
     let output = match endpoint {
         "get_peer_counts" => visitor.visit::<crawler::GetPeerCounts>(),
         "get_ips_after_timestamp" => visitor.visit::<crawler::GetIpsAfterTimestamp>(),
+        _ => return Err(visitor),
+    };
+    Ok(output)
+}
+
+/// Visits an endpoint of `schema/daemon.yaml`; gives the visitor back when there is none.
+#[cfg(feature = "daemon")]
+fn find_daemon<V: chia_rpc::EndpointVisitor>(
+    endpoint: &str,
+    visitor: V,
+) -> Result<V::Output, V> {
+    let output = match endpoint {
+        "ping" => visitor.visit::<daemon::Ping>(),
+        "get_version" => visitor.visit::<daemon::GetVersion>(),
+        "get_status" => visitor.visit::<daemon::GetStatus>(),
+        "get_routes" => visitor.visit::<daemon::GetRoutes>(),
+        "get_network_info" => visitor.visit::<daemon::GetNetworkInfo>(),
+        "start_service" => visitor.visit::<daemon::StartService>(),
+        "stop_service" => visitor.visit::<daemon::StopService>(),
+        "is_running" => visitor.visit::<daemon::IsRunning>(),
+        "running_services" => visitor.visit::<daemon::RunningServices>(),
+        "register_service" => visitor.visit::<daemon::RegisterService>(),
+        "exit" => visitor.visit::<daemon::Exit>(),
+        "get_plotters" => visitor.visit::<daemon::GetPlotters>(),
+        "get_keys_for_plotting" => visitor.visit::<daemon::GetKeysForPlotting>(),
+        "start_plotting" => visitor.visit::<daemon::StartPlotting>(),
+        "stop_plotting" => visitor.visit::<daemon::StopPlotting>(),
+        "get_wallet_addresses" => visitor.visit::<daemon::GetWalletAddresses>(),
+        "is_keyring_locked" => visitor.visit::<daemon::IsKeyringLocked>(),
+        "keyring_status" => visitor.visit::<daemon::KeyringStatus>(),
+        "unlock_keyring" => visitor.visit::<daemon::UnlockKeyring>(),
+        "validate_keyring_passphrase" => {
+            visitor.visit::<daemon::ValidateKeyringPassphrase>()
+        }
+        "set_keyring_passphrase" => visitor.visit::<daemon::SetKeyringPassphrase>(),
+        "remove_keyring_passphrase" => visitor.visit::<daemon::RemoveKeyringPassphrase>(),
+        "add_private_key" => visitor.visit::<daemon::AddPrivateKey>(),
+        "add_key" => visitor.visit::<daemon::AddKey>(),
+        "check_keys" => visitor.visit::<daemon::CheckKeys>(),
+        "delete_all_keys" => visitor.visit::<daemon::DeleteAllKeys>(),
+        "delete_key_by_fingerprint" => visitor.visit::<daemon::DeleteKeyByFingerprint>(),
+        "get_all_private_keys" => visitor.visit::<daemon::GetAllPrivateKeys>(),
+        "get_first_private_key" => visitor.visit::<daemon::GetFirstPrivateKey>(),
+        "get_key_for_fingerprint" => visitor.visit::<daemon::GetKeyForFingerprint>(),
+        "get_key" => visitor.visit::<daemon::GetKey>(),
+        "get_keys" => visitor.visit::<daemon::GetKeys>(),
+        "get_public_key" => visitor.visit::<daemon::GetPublicKey>(),
+        "get_public_keys" => visitor.visit::<daemon::GetPublicKeys>(),
+        "set_label" => visitor.visit::<daemon::SetLabel>(),
+        "delete_label" => visitor.visit::<daemon::DeleteLabel>(),
         _ => return Err(visitor),
     };
     Ok(output)
@@ -775,6 +919,16 @@ fn find_solver<V: chia_rpc::EndpointVisitor>(
         _ => return Err(visitor),
     };
     Ok(output)
+}
+
+/// Visits an endpoint of `schema/timelord.yaml`; gives the visitor back when there is none.
+#[cfg(feature = "timelord")]
+fn find_timelord<V: chia_rpc::EndpointVisitor>(
+    endpoint: &str,
+    visitor: V,
+) -> Result<V::Output, V> {
+    let _ = endpoint;
+    Err(visitor)
 }
 
 /// Visits an endpoint of `schema/wallet.yaml`; gives the visitor back when there is none.

@@ -3,12 +3,16 @@
 
 mod service;
 mod dispatch;
+mod events;
 mod error_codes;
 pub use error_codes::RpcErrorCode;
 pub mod types;
 
 #[cfg(feature = "crawler")]
 pub mod crawler;
+
+#[cfg(feature = "daemon")]
+pub mod daemon;
 
 #[cfg(feature = "data_layer")]
 pub mod data_layer;
@@ -29,7 +33,11 @@ pub mod simulator;
 #[cfg(feature = "solver")]
 pub mod solver;
 
+#[cfg(feature = "timelord")]
+pub mod timelord;
+
 #[cfg(feature = "wallet")]
 pub mod wallet;
 pub use service::{Service, ServiceClients, UnknownService};
 pub use dispatch::{visit_endpoint, endpoint_names};
+pub use events::Event;

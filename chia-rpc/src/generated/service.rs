@@ -4,6 +4,9 @@
 #[cfg(feature = "crawler")]
 use crate::generated::crawler;
 
+#[cfg(feature = "daemon")]
+use crate::generated::daemon;
+
 #[cfg(feature = "data_layer")]
 use crate::generated::data_layer;
 
@@ -23,15 +26,20 @@ use crate::generated::simulator;
 #[cfg(feature = "solver")]
 use crate::generated::solver;
 
+#[cfg(feature = "timelord")]
+use crate::generated::timelord;
+
 #[cfg(feature = "wallet")]
 use crate::generated::wallet;
 
-/// A Chia service with its own RPC server.
+/// A Chia service with its own RPC server (or, for the daemon, its own WebSocket).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Service {
     /// The crawler (`crawler`): see [the module](super::crawler).
     Crawler,
+    /// The daemon (`daemon`): see [the module](super::daemon).
+    Daemon,
     /// The data layer (`data_layer`): see [the module](super::data_layer).
     DataLayer,
     /// The farmer (`farmer`): see [the module](super::farmer).
@@ -44,6 +52,8 @@ pub enum Service {
     Simulator,
     /// The solver (`solver`): see [the module](super::solver).
     Solver,
+    /// The timelord (`timelord`): see [the module](super::timelord).
+    Timelord,
     /// The wallet (`wallet`): see [the module](super::wallet).
     Wallet,
 }
@@ -52,12 +62,14 @@ impl Service {
     /// Every service, in name order.
     pub const ALL: &'static [Service] = &[
         Service::Crawler,
+        Service::Daemon,
         Service::DataLayer,
         Service::Farmer,
         Service::FullNode,
         Service::Harvester,
         Service::Simulator,
         Service::Solver,
+        Service::Timelord,
         Service::Wallet,
     ];
 
@@ -65,12 +77,14 @@ impl Service {
     pub fn name(self) -> &'static str {
         match self {
             Service::Crawler => "crawler",
+            Service::Daemon => "daemon",
             Service::DataLayer => "data_layer",
             Service::Farmer => "farmer",
             Service::FullNode => "full_node",
             Service::Harvester => "harvester",
             Service::Simulator => "simulator",
             Service::Solver => "solver",
+            Service::Timelord => "timelord",
             Service::Wallet => "wallet",
         }
     }
@@ -79,12 +93,14 @@ impl Service {
     pub fn title(self) -> &'static str {
         match self {
             Service::Crawler => "Crawler",
+            Service::Daemon => "Daemon",
             Service::DataLayer => "Data layer",
             Service::Farmer => "Farmer",
             Service::FullNode => "Full node",
             Service::Harvester => "Harvester",
             Service::Simulator => "Simulator",
             Service::Solver => "Solver",
+            Service::Timelord => "Timelord",
             Service::Wallet => "Wallet",
         }
     }
@@ -93,27 +109,114 @@ impl Service {
     pub fn default_port(self) -> u16 {
         match self {
             Service::Crawler => 8561,
+            Service::Daemon => 55400,
             Service::DataLayer => 8562,
             Service::Farmer => 8559,
             Service::FullNode => 8555,
             Service::Harvester => 8560,
             Service::Simulator => 8555,
             Service::Solver => 8667,
+            Service::Timelord => 8557,
             Service::Wallet => 9256,
         }
     }
 
-    /// The section of `config.yaml` that holds the service's `rpc_port`.
+    /// The section of `config.yaml` that holds the service's settings.
     pub fn config_key(self) -> &'static str {
         match self {
             Service::Crawler => "seeder.crawler",
+            Service::Daemon => "",
             Service::DataLayer => "data_layer",
             Service::Farmer => "farmer",
             Service::FullNode => "full_node",
             Service::Harvester => "harvester",
             Service::Simulator => "full_node",
             Service::Solver => "solver",
+            Service::Timelord => "timelord",
             Service::Wallet => "wallet",
+        }
+    }
+
+    /// The dotted `config.yaml` key of the service's port (`full_node.rpc_port`).
+    pub fn port_key(self) -> &'static str {
+        match self {
+            Service::Crawler => "seeder.crawler.rpc_port",
+            Service::Daemon => "daemon_port",
+            Service::DataLayer => "data_layer.rpc_port",
+            Service::Farmer => "farmer.rpc_port",
+            Service::FullNode => "full_node.rpc_port",
+            Service::Harvester => "harvester.rpc_port",
+            Service::Simulator => "full_node.rpc_port",
+            Service::Solver => "solver.rpc_port",
+            Service::Timelord => "timelord.rpc_port",
+            Service::Wallet => "wallet.rpc_port",
+        }
+    }
+
+    /// The `config.yaml` section with the paths of the service's certificate
+    /// (`private_crt`) and key (`private_key`).
+    pub fn ssl_key(self) -> &'static str {
+        match self {
+            Service::Crawler => "seeder.crawler.ssl",
+            Service::Daemon => "daemon_ssl",
+            Service::DataLayer => "data_layer.ssl",
+            Service::Farmer => "farmer.ssl",
+            Service::FullNode => "full_node.ssl",
+            Service::Harvester => "harvester.ssl",
+            Service::Simulator => "full_node.ssl",
+            Service::Solver => "solver.ssl",
+            Service::Timelord => "timelord.ssl",
+            Service::Wallet => "wallet.ssl",
+        }
+    }
+
+    /// The name the service registers under with the daemon (`chia_wallet`), which
+    /// relayed calls are sent to and its pushes come from.
+    pub fn daemon_name(self) -> Option<&'static str> {
+        match self {
+            Service::Crawler => Some("chia_crawler"),
+            Service::Daemon => Some("daemon"),
+            Service::DataLayer => Some("chia_data_layer"),
+            Service::Farmer => Some("chia_farmer"),
+            Service::FullNode => Some("chia_full_node"),
+            Service::Harvester => Some("chia_harvester"),
+            Service::Simulator => Some("chia_full_node"),
+            Service::Solver => Some("chia_solver"),
+            Service::Timelord => Some("chia_timelord"),
+            Service::Wallet => Some("chia_wallet"),
+        }
+    }
+
+    /// Whether the service is reached only over the daemon's WebSocket (the daemon).
+    pub fn is_websocket_only(self) -> bool {
+        match self {
+            Service::Crawler => false,
+            Service::Daemon => true,
+            Service::DataLayer => false,
+            Service::Farmer => false,
+            Service::FullNode => false,
+            Service::Harvester => false,
+            Service::Simulator => false,
+            Service::Solver => false,
+            Service::Timelord => false,
+            Service::Wallet => false,
+        }
+    }
+
+    /// The service that registers with the daemon as `name` (for `chia_full_node`, the
+    /// full node, although the simulator registers under that name too).
+    pub fn from_daemon_name(name: &str) -> Option<Service> {
+        match name {
+            "chia_crawler" => Some(Service::Crawler),
+            "daemon" => Some(Service::Daemon),
+            "chia_data_layer" => Some(Service::DataLayer),
+            "chia_farmer" => Some(Service::Farmer),
+            "chia_full_node" => Some(Service::FullNode),
+            "chia_harvester" => Some(Service::Harvester),
+            "chia_solver" => Some(Service::Solver),
+            "chia_timelord" => Some(Service::Timelord),
+            "chia_wallet" => Some(Service::Wallet),
+            _ => None,
         }
     }
 
@@ -121,12 +224,14 @@ impl Service {
     pub fn cert_dir(self) -> &'static str {
         match self {
             Service::Crawler => "crawler",
+            Service::Daemon => "daemon",
             Service::DataLayer => "data_layer",
             Service::Farmer => "farmer",
             Service::FullNode => "full_node",
             Service::Harvester => "harvester",
             Service::Simulator => "full_node",
             Service::Solver => "solver",
+            Service::Timelord => "timelord",
             Service::Wallet => "wallet",
         }
     }
@@ -135,12 +240,14 @@ impl Service {
     pub fn extends(self) -> Option<Service> {
         match self {
             Service::Crawler => None,
+            Service::Daemon => None,
             Service::DataLayer => None,
             Service::Farmer => None,
             Service::FullNode => None,
             Service::Harvester => None,
             Service::Simulator => Some(Service::FullNode),
             Service::Solver => None,
+            Service::Timelord => None,
             Service::Wallet => None,
         }
     }
@@ -150,6 +257,46 @@ impl Service {
     pub fn own_endpoints(self) -> &'static [&'static str] {
         match self {
             Service::Crawler => &["get_peer_counts", "get_ips_after_timestamp"],
+            Service::Daemon => {
+                &[
+                    "ping",
+                    "get_version",
+                    "get_status",
+                    "get_routes",
+                    "get_network_info",
+                    "start_service",
+                    "stop_service",
+                    "is_running",
+                    "running_services",
+                    "register_service",
+                    "exit",
+                    "get_plotters",
+                    "get_keys_for_plotting",
+                    "start_plotting",
+                    "stop_plotting",
+                    "get_wallet_addresses",
+                    "is_keyring_locked",
+                    "keyring_status",
+                    "unlock_keyring",
+                    "validate_keyring_passphrase",
+                    "set_keyring_passphrase",
+                    "remove_keyring_passphrase",
+                    "add_private_key",
+                    "add_key",
+                    "check_keys",
+                    "delete_all_keys",
+                    "delete_key_by_fingerprint",
+                    "get_all_private_keys",
+                    "get_first_private_key",
+                    "get_key_for_fingerprint",
+                    "get_key",
+                    "get_keys",
+                    "get_public_key",
+                    "get_public_keys",
+                    "set_label",
+                    "delete_label",
+                ]
+            }
             Service::DataLayer => {
                 &[
                     "wallet_log_in",
@@ -266,6 +413,7 @@ impl Service {
                 ]
             }
             Service::Solver => &["get_state"],
+            Service::Timelord => &[],
             Service::Wallet => {
                 &[
                     "log_in",
@@ -399,12 +547,14 @@ impl Service {
     pub fn from_name(name: &str) -> Option<Service> {
         match name {
             "crawler" => Some(Service::Crawler),
+            "daemon" => Some(Service::Daemon),
             "data_layer" => Some(Service::DataLayer),
             "farmer" => Some(Service::Farmer),
             "full_node" => Some(Service::FullNode),
             "harvester" => Some(Service::Harvester),
             "simulator" => Some(Service::Simulator),
             "solver" => Some(Service::Solver),
+            "timelord" => Some(Service::Timelord),
             "wallet" => Some(Service::Wallet),
             _ => None,
         }
@@ -444,6 +594,10 @@ pub trait ServiceClients {
     #[cfg(feature = "crawler")]
     fn crawler(&self) -> crawler::CrawlerRpc<'_>;
 
+    /// The daemon endpoints ([`DaemonRpc`](super::daemon::DaemonRpc)).
+    #[cfg(feature = "daemon")]
+    fn daemon(&self) -> daemon::DaemonRpc<'_>;
+
     /// The data layer endpoints ([`DataLayerRpc`](super::data_layer::DataLayerRpc)).
     #[cfg(feature = "data_layer")]
     fn data_layer(&self) -> data_layer::DataLayerRpc<'_>;
@@ -468,6 +622,10 @@ pub trait ServiceClients {
     #[cfg(feature = "solver")]
     fn solver(&self) -> solver::SolverRpc<'_>;
 
+    /// The timelord endpoints ([`TimelordRpc`](super::timelord::TimelordRpc)).
+    #[cfg(feature = "timelord")]
+    fn timelord(&self) -> timelord::TimelordRpc<'_>;
+
     /// The wallet endpoints ([`WalletRpc`](super::wallet::WalletRpc)).
     #[cfg(feature = "wallet")]
     fn wallet(&self) -> wallet::WalletRpc<'_>;
@@ -480,6 +638,11 @@ impl ServiceClients for chia_rpc::Client {
     #[cfg(feature = "crawler")]
     fn crawler(&self) -> crawler::CrawlerRpc<'_> {
         crawler::CrawlerRpc::new(self)
+    }
+
+    #[cfg(feature = "daemon")]
+    fn daemon(&self) -> daemon::DaemonRpc<'_> {
+        daemon::DaemonRpc::new(self)
     }
 
     #[cfg(feature = "data_layer")]
@@ -510,6 +673,11 @@ impl ServiceClients for chia_rpc::Client {
     #[cfg(feature = "solver")]
     fn solver(&self) -> solver::SolverRpc<'_> {
         solver::SolverRpc::new(self)
+    }
+
+    #[cfg(feature = "timelord")]
+    fn timelord(&self) -> timelord::TimelordRpc<'_> {
+        timelord::TimelordRpc::new(self)
     }
 
     #[cfg(feature = "wallet")]

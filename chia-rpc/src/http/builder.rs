@@ -58,8 +58,8 @@ impl HttpsTransportBuilder {
             if let Some(entry) = config.service(service) {
                 let mut identity =
                     Identity::new(Pem::File(entry.cert.clone()), Pem::File(entry.key.clone()));
-                identity.cert_setting = Some(format!("{}.ssl.private_crt", service.config_key()));
-                identity.key_setting = Some(format!("{}.ssl.private_key", service.config_key()));
+                identity.cert_setting = Some(format!("{}.private_crt", service.ssl_key()));
+                identity.key_setting = Some(format!("{}.private_key", service.ssl_key()));
                 let settings = builder.services.entry(service).or_default();
                 settings.port = Some(entry.port);
                 settings.identity = Some(identity);
@@ -202,6 +202,16 @@ impl HttpsTransportBuilder {
     }
 
     fn target(&self, service: Service, settings: &TlsSettings<'_>) -> Result<Target> {
+        if service.is_websocket_only() {
+            return Err(Error::config(
+                None,
+                None,
+                format!(
+                    "the {} is reached over its WebSocket, not HTTPS: use a daemon transport",
+                    service.title().to_lowercase()
+                ),
+            ));
+        }
         let own = self.services.get(&service).cloned().unwrap_or_default();
         let what = format!("{} service", service.title().to_lowercase());
         let identity = own.identity.or_else(|| self.default_identity.clone()).ok_or_else(|| {

@@ -1,8 +1,8 @@
 //! The HTTPS transport: `POST https://host:port/<route>` with mutual TLS.
 
 mod builder;
-mod identity;
-mod tls;
+pub(crate) mod identity;
+pub(crate) mod tls;
 
 use std::collections::BTreeMap;
 use std::fmt;

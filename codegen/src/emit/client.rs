@@ -25,7 +25,8 @@ fn base<'a>(ir: &'a Ir, s: &Service) -> Base<'a> {
         return Base::Handle(parent);
     }
     match ir.shared() {
-        Some(shared) if !s.shared => Base::Handle(shared),
+        // The daemon serves its own commands only.
+        Some(shared) if !s.shared && !s.websocket => Base::Handle(shared),
         _ => Base::Own,
     }
 }

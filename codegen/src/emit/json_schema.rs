@@ -1,8 +1,9 @@
 //! `docs/json-schema/<service>.json`: a JSON Schema (draft 2020-12) document per service with the
 //! request and response of every endpoint it serves and the named types they use.
 //!
-//! Endpoints are listed under the annotation keyword `x-endpoints`; every schema lives in
-//! `$defs` (requests under their Rust name, responses with a `Response` suffix).
+//! Endpoints are listed under the annotation keyword `x-endpoints`, the pushes the service sends
+//! through the daemon under `x-events`; every schema lives in `$defs` (requests under their Rust
+//! name, responses with a `Response` suffix, push data with an `Event` suffix).
 
 use std::collections::BTreeSet;
 
@@ -16,7 +17,9 @@ const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 /// The document of `s`, pretty-printed with a trailing newline.
 pub fn emit(ir: &Ir, s: &Service) -> String {
     let mut endpoints: Vec<(&Service, &Endpoint)> = s.endpoints.iter().map(|e| (s, e)).collect();
+    // The daemon serves its own commands only.
     if !s.shared
+        && !s.websocket
         && let Some(shared) = ir.shared()
     {
         endpoints.extend(shared.endpoints.iter().map(|e| (shared, e)));
@@ -57,6 +60,34 @@ pub fn emit(ir: &Ir, s: &Service) -> String {
             collect(&f.ty, &mut named);
         }
     }
+    let mut pushes = Map::new();
+    let events = if ir.event_sources().any(|source| source.name == s.name) {
+        ir.events_of(s)
+    } else {
+        s.events.iter().map(|e| (s, e)).collect()
+    };
+    for (owner, e) in events {
+        let name = e.struct_name.to_string();
+        let mut entry = Map::new();
+        entry.insert("command".into(), json!(e.command));
+        entry.insert("origin".into(), json!(e.origin.as_ref().or(s.daemon_name.as_ref())));
+        entry.insert("listeners".into(), json!(e.listeners));
+        entry.insert("summary".into(), json!(e.summary));
+        if let Some(description) = &e.description {
+            entry.insert("description".into(), json!(description));
+        }
+        if owner.name != s.name {
+            entry.insert("x-declared-by".into(), json!(owner.name));
+        }
+        entry.insert("data".into(), json!({ "$ref": format!("#/$defs/{name}") }));
+        pushes.insert(e.variant.to_string(), Value::Object(entry));
+        let mut data = record(&e.fields, true);
+        data.insert("description".into(), json!(format!("The data of the `{}` push.", e.command)));
+        defs.insert(name, Value::Object(data));
+        for f in &e.fields {
+            collect(&f.ty, &mut named);
+        }
+    }
     // Close the set of named types over their fields.
     let mut pending: Vec<String> = named.iter().cloned().collect();
     while let Some(name) = pending.pop() {
@@ -91,7 +122,16 @@ pub fn emit(ir: &Ir, s: &Service) -> String {
     if let Some(parent) = &s.extends {
         doc.insert("x-extends".into(), json!(parent));
     }
+    if let Some(name) = &s.daemon_name {
+        doc.insert("x-daemon-name".into(), json!(name));
+    }
+    if s.websocket {
+        doc.insert("x-transport".into(), json!("websocket"));
+    }
     doc.insert("x-endpoints".into(), Value::Object(listed));
+    if !pushes.is_empty() {
+        doc.insert("x-events".into(), Value::Object(pushes));
+    }
     doc.insert("$defs".into(), Value::Object(defs));
     let mut text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
     text.push('\n');

@@ -7,6 +7,7 @@ mod dispatch;
 pub mod docs;
 mod endpoints;
 mod error_codes;
+mod events;
 mod fields;
 mod imports;
 mod json_schema;
@@ -87,7 +88,7 @@ pub fn generate(ir: &Ir, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitErro
     }
     for s in &ir.services {
         let m = s.module.as_str();
-        rust(format!("{m}/mod.rs").into(), &s.source, service_module(s))?;
+        rust(format!("{m}/mod.rs").into(), &s.source, service_module(ir, s))?;
         for group in groups(s) {
             let (types, calls) = group_modules(group.name);
             let source = &group.endpoints[0].source;
@@ -100,7 +101,12 @@ pub fn generate(ir: &Ir, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitErro
             rust(format!("{m}/{calls}.rs").into(), source, calls::emit(&title, source, endpoints))?;
         }
         rust(format!("{m}/client.rs").into(), &s.source, client::emit(ir, s))?;
+        if has_events_module(ir, s) {
+            let source = s.events.first().map_or(s.source.as_str(), |e| e.source.as_str());
+            rust(format!("{m}/events.rs").into(), source, events::emit(ir, s))?;
+        }
     }
+    rust("events.rs".into(), "schema/", events::emit_root(ir))?;
     files.push(GeneratedFile { path: dir.join("services.md"), contents: services_md::emit(ir) });
     if let Some(dir) = &layout.json_schema_dir {
         for s in &ir.services {
@@ -208,11 +214,13 @@ fn root_module(ir: &Ir) -> TokenStream {
         #doc
         mod service;
         mod dispatch;
+        mod events;
         #error_codes
         pub mod types;
         #(#mods)*
         pub use service::{Service, ServiceClients, UnknownService};
         pub use dispatch::{visit_endpoint, endpoint_names};
+        pub use events::Event;
     }
 }
 
@@ -254,7 +262,13 @@ fn group_modules(group: Option<&crate::ir::RustIdent>) -> (String, String) {
     }
 }
 
-fn service_module(s: &crate::ir::Service) -> TokenStream {
+/// Whether a service's module has an `events` module: it declares events, or its pushes are
+/// decoded (then its enum lives there).
+fn has_events_module(ir: &Ir, s: &crate::ir::Service) -> bool {
+    !s.events.is_empty() || ir.event_sources().any(|source| source.name == s.name)
+}
+
+fn service_module(ir: &Ir, s: &crate::ir::Service) -> TokenStream {
     let doc = docs::inner(&docs::md(&s.doc));
     let modules: Vec<proc_macro2::Ident> = groups(s)
         .iter()
@@ -264,9 +278,18 @@ fn service_module(s: &crate::ir::Service) -> TokenStream {
         })
         .map(|name| proc_macro2::Ident::new(&name, proc_macro2::Span::call_site()))
         .collect();
+    let events = if has_events_module(ir, s) {
+        quote!(
+            mod events;
+            pub use events::*;
+        )
+    } else {
+        quote!()
+    };
     let endpoints = quote!(
         #(mod #modules;)*
         #(pub use #modules::*;)*
+        #events
     );
     let names = s.endpoints.iter().map(|e| lit(&e.name));
     let list_doc = docs::outer(&format!(

@@ -51,6 +51,30 @@ pub fn emit(ir: &Ir) -> TokenStream {
         let l = lit(&s.cert_dir);
         quote!(#l)
     });
+    let port_keys = arms(&|s| {
+        let l = lit(&s.port_key);
+        quote!(#l)
+    });
+    let ssl_keys = arms(&|s| {
+        let l = lit(&s.ssl_key);
+        quote!(#l)
+    });
+    let daemon_names = arms(&|s| match &s.daemon_name {
+        Some(name) => {
+            let l = lit(name);
+            quote!(Some(#l))
+        }
+        None => quote!(None),
+    });
+    let websocket = arms(&|s| {
+        let w = s.websocket;
+        quote!(#w)
+    });
+    let from_daemon_name = servers.iter().filter(|s| s.extends.is_none()).filter_map(|s| {
+        let name = lit(s.daemon_name.as_ref()?);
+        let v = &s.variant;
+        Some(quote!(#name => Some(Service::#v),))
+    });
     let extends = arms(&|s| match s.extends.as_ref().and_then(|e| ir.service(e)) {
         Some(parent) => {
             let v = &parent.variant;
@@ -118,6 +142,10 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let keys = match_self(keys);
     let certs = match_self(certs);
     let extends = match_self(extends);
+    let port_keys = match_self(port_keys);
+    let ssl_keys = match_self(ssl_keys);
+    let daemon_names = match_self(daemon_names);
+    let websocket = match_self(websocket);
     let own = match_self(own);
     let modules = ir.services.iter().map(|s| {
         let module = &s.module;
@@ -128,7 +156,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
         #file_doc
         #(#modules)*
 
-        /// A Chia service with its own RPC server.
+        /// A Chia service with its own RPC server (or, for the daemon, its own WebSocket).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Service {
@@ -154,9 +182,40 @@ pub fn emit(ir: &Ir) -> TokenStream {
                 #ports
             }
 
-            /// The section of `config.yaml` that holds the service's `rpc_port`.
+            /// The section of `config.yaml` that holds the service's settings.
             pub fn config_key(self) -> &'static str {
                 #keys
+            }
+
+            /// The dotted `config.yaml` key of the service's port (`full_node.rpc_port`).
+            pub fn port_key(self) -> &'static str {
+                #port_keys
+            }
+
+            /// The `config.yaml` section with the paths of the service's certificate
+            /// (`private_crt`) and key (`private_key`).
+            pub fn ssl_key(self) -> &'static str {
+                #ssl_keys
+            }
+
+            /// The name the service registers under with the daemon (`chia_wallet`), which
+            /// relayed calls are sent to and its pushes come from.
+            pub fn daemon_name(self) -> Option<&'static str> {
+                #daemon_names
+            }
+
+            /// Whether the service is reached only over the daemon's WebSocket (the daemon).
+            pub fn is_websocket_only(self) -> bool {
+                #websocket
+            }
+
+            /// The service that registers with the daemon as `name` (for `chia_full_node`, the
+            /// full node, although the simulator registers under that name too).
+            pub fn from_daemon_name(name: &str) -> Option<Service> {
+                match name {
+                    #(#from_daemon_name)*
+                    _ => None,
+                }
             }
 
             /// The directory under `config/ssl/` with the service's certificates.

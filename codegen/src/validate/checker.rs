@@ -57,6 +57,20 @@ pub(super) fn module_stem(rel: &str) -> String {
     name.strip_suffix(".yaml").unwrap_or(name).to_owned()
 }
 
+/// The module under `types/` of the types a file declares: the file stem, prefixed with its
+/// directory when that is a topic of its own (`schema/events/farmer.yaml` -> `events_farmer`),
+/// so files of the same name in different directories stay apart.
+pub(super) fn types_module(rel: &str) -> String {
+    let stem = module_stem(rel);
+    let mut dirs = rel.rsplit('/').skip(1);
+    match dirs.next() {
+        Some(dir) if dir != "schema" && dir != "types" && dirs.next().is_some() => {
+            format!("{dir}_{stem}")
+        }
+        _ => stem,
+    }
+}
+
 /// A snake_case Rust identifier not starting with `_`: a module, method or field name.
 pub(super) fn is_snake_ident(s: &str) -> bool {
     is_ident(s)

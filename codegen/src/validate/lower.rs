@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::analysis::analyse;
-use super::checker::{Checker, TypeTable, module_stem};
+use super::checker::{Checker, TypeTable, types_module};
+use super::events::{attach_events, check_event_names, is_daemon_name, lower_events};
 use super::parse::SourceFile;
 use super::service::{Scope, ServiceLocs, collect_parts, lower_part, lower_service};
 use super::types::{collect_types, lower_types, lower_variants};
@@ -26,6 +27,7 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
     let mut type_refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut type_files = Vec::new();
     let mut pieces = Vec::new();
+    let mut event_pieces = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let mut c = Checker::new(file);
         let service_title = file.parsed.service.as_ref().map(|s| s.value.title.clone());
@@ -39,10 +41,13 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
         if let Some((service, loc, endpoints)) = lower_part(&mut c, &mut scope) {
             pieces.push((index, service, loc, endpoints));
         }
+        if let Some(piece) = lower_events(&mut c, index, &mut scope) {
+            event_pieces.push(piece);
+        }
         let named = lower_types(&mut c, &types, &mut type_refs);
         if !file.parsed.types.is_empty() {
             type_files.push(TypeFile {
-                module: RustIdent::new(module_stem(&file.rel)),
+                module: RustIdent::new(types_module(&file.rel)),
                 source: file.rel.clone(),
                 service_title,
                 types: named,
@@ -52,6 +57,9 @@ pub fn lower(files: &[SourceFile]) -> Result<Ir, Diagnostics> {
     }
 
     attach_parts(files, &mut services, pieces, &mut errors);
+    attach_events(files, &mut services, event_pieces, &mut errors);
+    check_event_names(files, &services, &mut errors);
+    check_daemon_names(files, &services, &service_locs, &mut errors);
     check_extends(files, &services, &service_locs, &mut errors);
     check_shared_shadowing(files, &services, &service_locs, &mut errors);
     check_unused(files, &types, used, &type_refs, &mut errors);
@@ -93,6 +101,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "RpcErrorCode",
     "UnknownService",
     "Result",
+    "Event",
+    "UnknownEvent",
     "Option",
     "Vec",
     "String",
@@ -115,6 +125,11 @@ fn check_type_names(
             }
         }
         generated.insert(s.handle.to_string(), format!("the handle of {}", s.name));
+        generated.insert(format!("{}Event", s.variant), format!("the event enum of {}", s.name));
+        for e in &s.events {
+            generated
+                .insert(e.struct_name.to_string(), format!("of event {} of {}", e.command, s.name));
+        }
     }
     for (name, (index, loc)) in types {
         let clash = if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
@@ -216,6 +231,39 @@ fn check_extends(
     }
 }
 
+/// A daemon name is taken by one service, or by a service and those that extend it (the
+/// simulator registers as the full node); the shared routes have none.
+fn check_daemon_names(
+    files: &[SourceFile],
+    services: &[Service],
+    service_locs: &ServiceLocs,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for service in services {
+        let Some(name) = &service.daemon_name else { continue };
+        let problem = if service.shared {
+            Some("the shared routes have no `daemon_name`".to_owned())
+        } else if !is_daemon_name(name) {
+            Some(format!("`daemon_name: {name}` is not lowercase letters, digits and `_`"))
+        } else {
+            services
+                .iter()
+                .find(|other| {
+                    other.name != service.name
+                        && other.daemon_name.as_ref() == Some(name)
+                        && other.extends.as_ref() != Some(&service.name)
+                        && service.extends.as_ref() != Some(&other.name)
+                })
+                .map(|other| format!("`daemon_name: {name}` is also {}'s", other.name))
+        };
+        if let (Some(message), Some((index, loc))) = (problem, service_locs.get(&service.name)) {
+            let mut c = Checker::new(&files[*index]);
+            c.at(*loc, format!("service {}", service.name), message);
+            errors.append(&mut c.errors);
+        }
+    }
+}
+
 /// Endpoints of a service must not shadow shared ones.
 fn check_shared_shadowing(
     files: &[SourceFile],
@@ -225,7 +273,8 @@ fn check_shared_shadowing(
 ) {
     let Some(shared) = services.iter().find(|s| s.shared) else { return };
     let shared_names: BTreeSet<&str> = shared.endpoints.iter().map(|e| e.name.as_str()).collect();
-    for service in services.iter().filter(|s| !s.shared) {
+    // The daemon does not serve the shared routes, so its commands may share their names.
+    for service in services.iter().filter(|s| !s.shared && !s.websocket) {
         for e in &service.endpoints {
             if shared_names.contains(e.name.as_str())
                 && let Some((index, _)) = service_locs.get(&service.name)

@@ -9,7 +9,7 @@ use serde_saphyr::{Location, Spanned};
 use super::checker::{Checker, TypeTable, is_snake_ident};
 use super::fields::lower_fields;
 use crate::ir::{Endpoint, Field, RustIdent, Service, TypeName};
-use crate::schema::EndpointDef;
+use crate::schema::{EndpointDef, TransportKind};
 
 /// Module names the generator uses itself; no service may take them.
 const RESERVED_MODULES: &[&str] = &["service", "types", "dispatch", "error_codes"];
@@ -73,12 +73,15 @@ pub(super) fn lower_service(
         if def.extends.is_some() {
             c.at(loc, &context, "the shared routes cannot extend a service");
         }
+        if def.transport == TransportKind::Websocket {
+            c.at(loc, &context, "the shared routes are served over HTTPS");
+        }
     } else {
         if def.default_port.is_none() {
             c.at(loc, &context, "missing `default_port`");
         }
-        if def.config_key.is_none() {
-            c.at(loc, &context, "missing `config_key`");
+        if def.config_key.is_none() && (def.port_key.is_none() || def.ssl_key.is_none()) {
+            c.at(loc, &context, "missing `config_key` (or both `port_key` and `ssl_key`)");
         }
     }
     let mut endpoints = Vec::new();
@@ -89,8 +92,13 @@ pub(super) fn lower_service(
             endpoints.push(endpoint);
         }
     }
+    if def.transport == TransportKind::Websocket && def.extends.is_some() {
+        c.at(loc, &context, "a WebSocket service cannot extend another");
+    }
     let variant = TypeName::new(def.name.to_upper_camel_case());
     let config_key = def.config_key.clone().unwrap_or_default();
+    let port_key = def.port_key.clone().unwrap_or_else(|| format!("{config_key}.rpc_port"));
+    let ssl_key = def.ssl_key.clone().unwrap_or_else(|| format!("{config_key}.ssl"));
     Some(Service {
         name: def.name.clone(),
         module: RustIdent::new(def.name.clone()),
@@ -103,8 +111,13 @@ pub(super) fn lower_service(
         cert_dir: def.cert_dir.clone().unwrap_or_else(|| config_key.clone()),
         config_key,
         extends: def.extends.clone(),
+        websocket: def.transport == TransportKind::Websocket,
+        daemon_name: def.daemon_name.clone(),
+        port_key,
+        ssl_key,
         source: file.rel.clone(),
         endpoints,
+        events: Vec::new(),
     })
 }
 
@@ -129,13 +142,17 @@ pub(super) fn lower_part(
 ) -> Option<(String, Location, Vec<Endpoint>)> {
     let file = c.file;
     let part_of = file.parsed.part_of.as_ref().filter(|_| file.parsed.service.is_none())?;
+    if file.parsed.endpoints.is_empty() {
+        // A file of events (or types) only: no module of endpoints.
+        return None;
+    }
     let group = super::checker::module_stem(&file.rel);
     if !is_snake_ident(&group) || RESERVED_GROUPS.contains(&group.as_str()) {
         c.at(
             part_of.referenced,
             "file",
             format!(
-                "`{group}` is not a snake_case module name other than endpoints, calls, client"
+                "`{group}` is not a snake_case module name other than endpoints, calls, client, events"
             ),
         );
         return None;
@@ -152,7 +169,7 @@ pub(super) fn lower_part(
 }
 
 /// Module names a part file cannot take inside its service's module.
-const RESERVED_GROUPS: &[&str] = &["endpoints", "calls", "client", "mod"];
+const RESERVED_GROUPS: &[&str] = &["endpoints", "calls", "client", "events", "mod"];
 
 /// Checks and lowers endpoint `name`; `None` when its name is unusable. `names` holds the
 /// generated type names of the endpoints of the same file before it.

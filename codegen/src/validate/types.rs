@@ -7,7 +7,7 @@ use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use serde_saphyr::Location;
 
-use super::checker::{Checker, TypeTable, is_snake_ident, is_type_name, module_stem};
+use super::checker::{Checker, TypeTable, is_snake_ident, is_type_name, types_module};
 use super::fields::lower_fields;
 use super::parse::SourceFile;
 use crate::diag::Diagnostic;
@@ -23,7 +23,7 @@ pub(super) fn collect_types(files: &[SourceFile], errors: &mut Vec<Diagnostic>) 
     for (index, file) in files.iter().enumerate() {
         let mut c = Checker::new(file);
         if let Some((_, first)) = file.parsed.types.first() {
-            let stem = module_stem(&file.rel);
+            let stem = types_module(&file.rel);
             if !is_snake_ident(&stem) {
                 c.at(
                     first.referenced,

@@ -10,6 +10,7 @@
 // Test code: a failed unwrap is a failed test with its reason.
 #![allow(clippy::unwrap_used)]
 
+mod daemon;
 mod recorder;
 mod scenario;
 mod services;
@@ -115,6 +116,7 @@ async fn every_schema_endpoint_against_the_simulator() {
             .expect("the solver's peer port"),
     };
     services::everything(&live, &settings).await;
+    let daemon_report = daemon::everything(&env, &live.client, &address, fingerprint).await;
     // Last: it shuts the harvester down.
     live.client.harvester().stop_node().await.expect("stop_node on the harvester");
     // And the wallet loses its keys: nothing after this needs them.
@@ -123,7 +125,7 @@ async fn every_schema_endpoint_against_the_simulator() {
     let keys = wallet.get_public_keys().await.expect("get_public_keys").public_key_fingerprints;
     assert!(keys.unwrap_or_default().is_empty(), "every key is gone");
 
-    let (lines, unexplained) = summarise(&live.recorder.called());
+    let (lines, unexplained) = summarise(&live.recorder.called(), &daemon_report);
     println!("{lines}");
     if let Some(path) = std::env::var_os("CHIA_RPC_LIVE_SUMMARY") {
         std::fs::write(&path, &lines).expect("writing the live summary");
@@ -136,6 +138,9 @@ async fn every_schema_endpoint_against_the_simulator() {
 
 /// Routes the suite does not call on some services, and why.
 fn not_exercised(service: Service, endpoint: &str) -> Option<&'static str> {
+    if service == Service::Daemon {
+        return daemon::not_exercised(endpoint);
+    }
     if let Some(reason) = services::not_exercised(service, endpoint) {
         return Some(reason);
     }
@@ -172,17 +177,25 @@ fn not_exercised(service: Service, endpoint: &str) -> Option<&'static str> {
     }
 }
 
-/// One line per service and the endpoints left out with their reasons; also returns the
-/// endpoints left out without a reason.
-fn summarise(called: &BTreeSet<(Service, String)>) -> (String, Vec<String>) {
+/// One line per service and the endpoints left out with their reasons, then what went through
+/// the daemon; also returns the endpoints left out without a reason. A route counts as called
+/// when it answered `success: true` over HTTPS or through the daemon.
+fn summarise(
+    https: &BTreeSet<(Service, String)>,
+    daemon: &daemon::Report,
+) -> (String, Vec<String>) {
+    let called: BTreeSet<(Service, String)> = https.union(&daemon.called).cloned().collect();
+    let called = &called;
     let mut lines = Vec::new();
     let shared = chia_rpc::shared::ENDPOINTS;
     let mut explained = Vec::new();
     let mut unexplained = Vec::new();
     for &service in Service::ALL {
         let own = service.own_endpoints();
-        // The simulator answers the shared routes on the full node's port: counted there.
-        let shared_here: &[&str] = if service == Service::Simulator { &[] } else { shared };
+        // The simulator answers the shared routes on the full node's port: counted there. The
+        // daemon serves its own commands only.
+        let shared_here: &[&str] =
+            if service == Service::Simulator || service.is_websocket_only() { &[] } else { shared };
         let count = |names: &[&str]| {
             names.iter().filter(|name| called.contains(&(service, (**name).to_owned()))).count()
         };
@@ -203,6 +216,7 @@ fn summarise(called: &BTreeSet<(Service, String)>) -> (String, Vec<String>) {
             }
         }
     }
+    lines.extend(daemon::summary_lines(daemon));
     if !explained.is_empty() {
         lines.push(format!("not exercised on a simulator:\n{}", explained.join("\n")));
     }

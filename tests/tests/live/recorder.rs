@@ -68,7 +68,7 @@ impl Transport for Recorder {
 }
 
 /// The `success` of a reply that is a JSON object with one.
-fn says_success(reply: &[u8]) -> Option<bool> {
+pub fn says_success(reply: &[u8]) -> Option<bool> {
     #[derive(serde::Deserialize)]
     struct Envelope {
         success: Option<bool>,
@@ -80,7 +80,14 @@ impl Capture {
     /// `<dir>/<service>/<endpoint><variant>.json`; routes every service shares go to
     /// `<dir>/shared/<endpoint><variant>.json` from the full node and
     /// `<endpoint>.<service><variant>.json` from others.
-    fn write(&self, service: Service, endpoint: &str, variant: &str, request: &[u8], reply: &[u8]) {
+    pub fn write(
+        &self,
+        service: Service,
+        endpoint: &str,
+        variant: &str,
+        request: &[u8],
+        reply: &[u8],
+    ) {
         let shared = chia_rpc::shared::ENDPOINTS.contains(&endpoint);
         let (dir, stem) = match (shared, service) {
             (true, Service::FullNode) => ("shared".to_owned(), format!("{endpoint}{variant}")),
@@ -119,7 +126,8 @@ const PLACEHOLDER_WORDS: &str = "abandon abandon abandon abandon abandon abandon
     abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon \
     abandon abandon abandon abandon art";
 
-/// Replaces the values of `sk`, `seed` and `mnemonic` keys anywhere in `value`; returns
+/// Replaces the values of `sk`, `entropy`, `private_key` (hex: zeroed, same length), `seed` and
+/// `mnemonic` keys anywhere in `value`; returns
 /// whether there were any.
 fn hide_secrets(value: &mut serde_json::Value) -> bool {
     use serde_json::Value;
@@ -131,6 +139,12 @@ fn hide_secrets(value: &mut serde_json::Value) -> bool {
                     ("sk", Value::String(_)) => {
                         Some(Value::String(format!("0x{}", "00".repeat(32))))
                     }
+                    ("entropy" | "private_key", Value::String(hex)) => Some(Value::String(
+                        hex.chars()
+                            .enumerate()
+                            .map(|(at, c)| if at < 2 && hex.starts_with("0x") { c } else { '0' })
+                            .collect(),
+                    )),
                     ("seed", Value::String(_)) => Some(Value::String(PLACEHOLDER_WORDS.to_owned())),
                     ("mnemonic", Value::Array(_)) => Some(Value::Array(
                         PLACEHOLDER_WORDS

@@ -17,7 +17,11 @@ const BLOCK_MAKING: Duration = Duration::from_secs(600);
 pub async fn shared_routes_on_every_service(live: &Live) {
     let client = &live.client;
     for &service in Service::ALL {
-        if matches!(service, Service::Simulator | Service::Solver) {
+        // The daemon speaks only WebSocket and the timelord runs only while the daemon suite
+        // starts it: both are called through the daemon there.
+        if matches!(service, Service::Simulator | Service::Solver | Service::Timelord)
+            || service.is_websocket_only()
+        {
             continue;
         }
         let shared = client.shared(service);

@@ -2,4 +2,5 @@
 #![allow(dead_code, missing_docs, clippy::unwrap_used)]
 
 pub mod certs;
+pub mod mock_daemon;
 pub mod mock_server;

@@ -185,8 +185,13 @@ mod tests {
             config_key: "wallet".to_owned(),
             cert_dir: "wallet".to_owned(),
             extends: None,
+            websocket: false,
+            daemon_name: Some("chia_wallet".to_owned()),
+            port_key: "wallet.rpc_port".to_owned(),
+            ssl_key: "wallet.ssl".to_owned(),
             source: "schema/wallet.yaml".to_owned(),
             endpoints: vec![endpoint],
+            events: Vec::new(),
         }
     }
 

@@ -207,6 +207,8 @@ pub fn up(layout: &Layout, version: &str, python: &Path) -> Result<(), String> {
             ("CHIA_RPC_WALLET_FINGERPRINT", fingerprint.to_string()),
             ("CHIA_RPC_WALLET_ADDRESS", address),
             ("CHIA_RPC_PIDS", pids.join(",")),
+            // Lets the live suite run `sim restart-daemon` without cargo.
+            ("CHIA_RPC_XTASK", xtask_binary()),
         ],
     )?;
     println!("wrote {}", layout.env_file.display());
@@ -245,6 +247,11 @@ fn solver_alive(layout: &Layout, pid: u32) -> Result<(), String> {
             shell::tail_of(&layout.solver_output(), 20)
         ))
     }
+}
+
+/// This binary, which the live suite runs for `sim restart-daemon`.
+fn xtask_binary() -> String {
+    std::env::current_exe().map(|path| path.display().to_string()).unwrap_or_default()
 }
 
 /// Whether a JSON balance is a number (or numeric string) above zero; balances may exceed u64.

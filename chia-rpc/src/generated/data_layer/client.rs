@@ -59,7 +59,8 @@ impl<'a> DataLayerRpc<'a> {
     /// Forwards to the wallet's `log_in`, with the same effect: the wallet restarts with that key
     /// (nothing happens when it is already logged in). Beware that the wallet of 2.7.5 falls back
     /// to its default key when the fingerprint is not in the keychain and still reports success,
-    /// so an unknown fingerprint does not fail here.
+    /// so an unknown fingerprint does not fail here. The restarted wallet may stay unsynced until
+    /// its node announces the next peak.
     ///
     /// Access: changes the state of the service.
     ///
@@ -152,8 +153,9 @@ impl<'a> DataLayerRpc<'a> {
     /// Each update is applied as `batch_update` applies its changelist. With `submit_on_chain`
     /// (the default) the wallet then updates every store's singleton in one call
     /// (`dl_update_multiple`, which splits the fee evenly between the stores). Fails when a store
-    /// appears twice (`Store id … must appear in a single update`), and for the reasons
-    /// `batch_update` fails.
+    /// appears twice (`Store id … must appear in a single update`; the changes of the updates
+    /// before the check stay behind as a pending root: drop it with `clear_pending_roots`), and for
+    /// the reasons `batch_update` fails.
     ///
     /// Access: creates or pushes a transaction.
     ///
@@ -219,7 +221,8 @@ impl<'a> DataLayerRpc<'a> {
     /// `get_value`: The value of one key of a store.
     ///
     /// Reads the store's latest committed root, or the root given. Fails with `Key not found: …`
-    /// when the key is not in that root, and when the store has no committed root.
+    /// when the key is not in that root, and when the store has no committed root. A key that was
+    /// deleted after the store first held it fails with `unknown key: KeyId(…)` instead.
     ///
     /// Access: reads state only.
     ///
@@ -577,7 +580,9 @@ impl<'a> DataLayerRpc<'a> {
     /// wallet records the trade; nothing is pushed until someone takes the offer.
     ///
     /// Until the offer is taken or cancelled, the maker stores keep that pending root, so other
-    /// updates of them fail. Fails when a maker store is not owned, for the reasons `batch_update`
+    /// updates of them fail. The maker must subscribe to the taker stores first (their current
+    /// roots are part of the offer). A taken offer moves each store's generation on by two: the
+    /// taker's pending root and the maker's new one. Fails when a maker store is not owned, for the reasons `batch_update`
     /// fails, and when the wallet cannot make the offer.
     ///
     /// Access: creates or pushes a transaction.

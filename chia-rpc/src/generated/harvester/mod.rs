@@ -8,6 +8,8 @@ mod endpoints;
 mod calls;
 pub use endpoints::*;
 pub use calls::*;
+mod events;
+pub use events::*;
 
 /// The routes declared in `schema/harvester.yaml`, in schema order (neither the shared routes nor those of an extended service).
 pub const ENDPOINTS: &[&str] = &[

@@ -8,6 +8,8 @@ mod endpoints;
 mod calls;
 pub use endpoints::*;
 pub use calls::*;
+mod events;
+pub use events::*;
 
 /// The routes declared in `schema/shared.yaml`, in schema order.
 pub const ENDPOINTS: &[&str] = &[

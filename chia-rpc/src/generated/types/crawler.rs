@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CrawlerPeerCounts {
-    /// Nodes seen in the last five days.
+    /// Nodes seen in the last five days; 0 until the crawler has reached a peer (as on a simulator).
     pub total_last_5_days: u64,
     /// Nodes the crawler rates reliable, as of its last save of good peers; 0 before the first one.
     pub reliable_nodes: u64,

@@ -52,6 +52,8 @@ pub use transactions::*;
 pub use transactions_calls::*;
 pub use vcs::*;
 pub use vcs_calls::*;
+mod events;
+pub use events::*;
 
 /// The routes declared in `schema/wallet.yaml`, in schema order (neither the shared routes nor those of an extended service).
 pub const ENDPOINTS: &[&str] = &[

@@ -3,6 +3,7 @@
 
 mod service;
 mod dispatch;
+mod events;
 pub mod types;
 
 #[cfg(feature = "full_node")]
@@ -10,3 +11,4 @@ pub mod full_node;
 pub mod shared;
 pub use service::{Service, ServiceClients, UnknownService};
 pub use dispatch::{visit_endpoint, endpoint_names};
+pub use events::Event;

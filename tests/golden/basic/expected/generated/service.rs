@@ -5,7 +5,7 @@
 use crate::generated::full_node;
 use crate::generated::shared;
 
-/// A Chia service with its own RPC server.
+/// A Chia service with its own RPC server (or, for the daemon, its own WebSocket).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Service {
@@ -38,10 +38,49 @@ impl Service {
         }
     }
 
-    /// The section of `config.yaml` that holds the service's `rpc_port`.
+    /// The section of `config.yaml` that holds the service's settings.
     pub fn config_key(self) -> &'static str {
         match self {
             Service::FullNode => "full_node",
+        }
+    }
+
+    /// The dotted `config.yaml` key of the service's port (`full_node.rpc_port`).
+    pub fn port_key(self) -> &'static str {
+        match self {
+            Service::FullNode => "full_node.rpc_port",
+        }
+    }
+
+    /// The `config.yaml` section with the paths of the service's certificate
+    /// (`private_crt`) and key (`private_key`).
+    pub fn ssl_key(self) -> &'static str {
+        match self {
+            Service::FullNode => "full_node.ssl",
+        }
+    }
+
+    /// The name the service registers under with the daemon (`chia_wallet`), which
+    /// relayed calls are sent to and its pushes come from.
+    pub fn daemon_name(self) -> Option<&'static str> {
+        match self {
+            Service::FullNode => Some("chia_full_node"),
+        }
+    }
+
+    /// Whether the service is reached only over the daemon's WebSocket (the daemon).
+    pub fn is_websocket_only(self) -> bool {
+        match self {
+            Service::FullNode => false,
+        }
+    }
+
+    /// The service that registers with the daemon as `name` (for `chia_full_node`, the
+    /// full node, although the simulator registers under that name too).
+    pub fn from_daemon_name(name: &str) -> Option<Service> {
+        match name {
+            "chia_full_node" => Some(Service::FullNode),
+            _ => None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod service;
 mod dispatch;
+mod events;
 pub mod types;
 
 #[cfg(feature = "full_node")]
@@ -13,3 +14,4 @@ pub mod shared;
 pub mod simulator;
 pub use service::{Service, ServiceClients, UnknownService};
 pub use dispatch::{visit_endpoint, endpoint_names};
+pub use events::Event;

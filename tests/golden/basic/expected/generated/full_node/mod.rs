@@ -13,6 +13,8 @@ pub use endpoints::*;
 pub use calls::*;
 pub use keys::*;
 pub use keys_calls::*;
+mod events;
+pub use events::*;
 
 /// The routes declared in `schema/full_node.yaml`, in schema order (neither the shared routes nor those of an extended service).
 pub const ENDPOINTS: &[&str] = &[

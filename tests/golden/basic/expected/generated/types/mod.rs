@@ -2,10 +2,10 @@
 //! The named types of the schema (records and enums), shared by every service.
 
 mod full_node;
-mod keys;
+mod full_node_keys;
 mod coins;
 mod misc;
 pub use full_node::*;
-pub use keys::*;
+pub use full_node_keys::*;
 pub use coins::*;
 pub use misc::*;

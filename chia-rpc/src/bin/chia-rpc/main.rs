@@ -1,5 +1,7 @@
 //! `chia-rpc`: call the endpoints in chia-rpc's schema, or check captured replies against it.
 
+mod daemon_message;
+
 use std::future::Future;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -10,8 +12,8 @@ use bytes::Bytes;
 use chia_rpc::decode::{Strictness, decode_response};
 use chia_rpc::transport::CallOptions;
 use chia_rpc::{
-    ChiaConfig, Client, Endpoint, EndpointVisitor, Error, ErrorKind, Service, endpoint_names,
-    visit_endpoint,
+    ChiaConfig, Client, DaemonTransport, Endpoint, EndpointVisitor, Error, ErrorKind, Service,
+    endpoint_names, visit_endpoint,
 };
 use clap::{Parser, Subcommand};
 
@@ -26,18 +28,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a captured reply body against the typed model of an endpoint.
+    /// Check a captured reply body against the typed model of an endpoint, or captured daemon
+    /// messages as whole envelopes.
     ///
-    /// Exit 0: a success reply that decodes. Exit 3: a well-formed failure reply
-    /// (`success: false`). Exit 1: anything else, with the JSON path and the reason.
+    /// `chia-rpc decode [--strict] SERVICE ENDPOINT [FILE|-]` checks one reply body.
+    /// `chia-rpc decode [--strict] daemon-message [FILE|-]` checks daemon WebSocket messages
+    /// (a request, a reply, a relayed reply or a push; one JSON object, or one per line).
+    ///
+    /// Exit 0: everything decodes (a reply is a success). Exit 3: a well-formed failure reply
+    /// (`success: false`) and nothing worse. Exit 1: anything else, with the JSON path and the
+    /// reason.
     Decode {
-        /// Also refuse fields and enum values the model does not know.
+        /// Also refuse fields, enum values and pushes the model does not know.
         #[arg(long)]
         strict: bool,
-        /// Service name as chia names it: full_node, simulator, wallet, farmer, …
+        /// Service name as chia names it (full_node, simulator, wallet, farmer, …), or
+        /// `daemon-message`.
         service: String,
-        /// Route name, e.g. get_blockchain_state.
-        endpoint: String,
+        /// Route name, e.g. get_blockchain_state; for `daemon-message`, the file.
+        endpoint: Option<String>,
         /// File with the reply body; `-` or nothing reads standard input.
         file: Option<PathBuf>,
     },
@@ -54,6 +63,10 @@ enum Command {
         /// Print the reply exactly as the node sent it instead of the decoded model.
         #[arg(long)]
         raw: bool,
+        /// Send the call through the daemon's WebSocket, which relays it to the service (the
+        /// daemon's own commands always go this way).
+        #[arg(long)]
+        via_daemon: bool,
         /// Chia root (default: $CHIA_ROOT or ~/.chia/mainnet).
         #[arg(long)]
         root: Option<PathBuf>,
@@ -83,15 +96,23 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
+        Command::Decode { strict, service, endpoint, file } if service == "daemon-message" => {
+            if file.is_some() {
+                return Err("usage: chia-rpc decode [--strict] daemon-message [FILE|-]".to_owned());
+            }
+            let strictness = if strict { Strictness::Strict } else { Strictness::Lenient };
+            decode_daemon_messages(read_body(endpoint.map(PathBuf::from))?, strictness)
+        }
         Command::Decode { strict, service, endpoint, file } => {
             let service = parse_service(&service)?;
+            let endpoint = endpoint.ok_or("name the endpoint whose reply to check")?;
             let body = Bytes::from(read_body(file)?);
             let strictness = if strict { Strictness::Strict } else { Strictness::Lenient };
             let outcome = visit_endpoint(service, &endpoint, DecodeVisitor { body, strictness })
                 .ok_or_else(|| unknown_endpoint(service, &endpoint))?;
             Ok(report(outcome.map(|()| format!("{service} {endpoint}: reply decodes\n"))))
         }
-        Command::Call { service, endpoint, json, raw, root, host, port } => {
+        Command::Call { service, endpoint, json, raw, via_daemon, root, host, port } => {
             let service = parse_service(&service)?;
             let mut config = match root {
                 Some(root) => ChiaConfig::load(root),
@@ -104,7 +125,22 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(port) = port {
                 config = config.with_port(service, port);
             }
-            let client = Client::from_config(&config).map_err(|err| err.to_string())?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|err| format!("starting the runtime: {err}"))?;
+            let client = if via_daemon || service.is_websocket_only() {
+                let daemon = runtime.block_on(async {
+                    let mut builder = DaemonTransport::builder_from_config(&config);
+                    if let (Some(port), true) = (port, service.is_websocket_only()) {
+                        builder = builder.port(port);
+                    }
+                    builder.connect().await
+                });
+                Client::new(daemon.map_err(|err| err.to_string())?)
+            } else {
+                Client::from_config(&config).map_err(|err| err.to_string())?
+            };
             let request = json.unwrap_or_else(|| "{}".to_owned());
             let call = visit_endpoint(
                 service,
@@ -112,10 +148,6 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 CallVisitor { client: &client, service, request: &request, raw },
             )
             .ok_or_else(|| unknown_endpoint(service, &endpoint))?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|err| format!("starting the runtime: {err}"))?;
             // The raw reply is printed byte for byte; the decoded one ends with a newline.
             let newline = if raw { "" } else { "\n" };
             Ok(report(runtime.block_on(call).map(|text| text + newline)))
@@ -134,6 +166,35 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Checks each daemon message of `input`, printing one line per message.
+fn decode_daemon_messages(input: Vec<u8>, strictness: Strictness) -> Result<ExitCode, String> {
+    use daemon_message::Outcome;
+    let input = String::from_utf8(input).map_err(|err| format!("the input is not UTF-8: {err}"))?;
+    let messages = daemon_message::messages(&input);
+    if messages.is_empty() {
+        return Err("no message in the input".to_owned());
+    }
+    let (mut failures, mut invalid) = (0, 0);
+    for (line, text) in messages {
+        match daemon_message::check(text, strictness) {
+            Outcome::Decodes(what) => println!("line {line}: {what}"),
+            Outcome::Failure(what) => {
+                failures += 1;
+                println!("line {line}: {what}");
+            }
+            Outcome::Invalid(why) => {
+                invalid += 1;
+                eprintln!("line {line}: error: {why}");
+            }
+        }
+    }
+    Ok(match (invalid, failures) {
+        (0, 0) => ExitCode::SUCCESS,
+        (0, _) => ExitCode::from(3),
+        _ => ExitCode::from(1),
+    })
 }
 
 /// Prints the outcome; exit 3 marks a well-formed `success: false` reply.
