@@ -23,6 +23,10 @@ fn captured_replies() -> Vec<Fixture> {
     for service_dir in std::fs::read_dir(fixtures()).expect("fixture directory") {
         let service_dir = service_dir.unwrap().path();
         let service = service_dir.file_name().unwrap().to_string_lossy().into_owned();
+        // Pushes are whole daemon messages, checked by their own test.
+        if service == "events" {
+            continue;
+        }
         for file in std::fs::read_dir(&service_dir).unwrap() {
             let path = file.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -138,6 +142,18 @@ const WITHOUT_A_SUCCESS: &[WithoutASuccess] = &[
         failure_captured: true,
         reason: "a self-pooling plot NFT never learns a pool's token timeout",
     },
+    WithoutASuccess {
+        service: "daemon",
+        endpoint: "exit",
+        failure_captured: false,
+        reason: "stops the daemon and every service it started",
+    },
+    WithoutASuccess {
+        service: "daemon",
+        endpoint: "delete_all_keys",
+        failure_captured: false,
+        reason: "deletes every key, the simulator's funded one included",
+    },
 ];
 
 #[test]
@@ -153,6 +169,9 @@ fn every_schema_endpoint_has_a_captured_reply() {
         ("data_layer", &["data_layer", "shared"][..]),
         ("crawler", &["crawler", "shared"][..]),
         ("solver", &["solver", "shared"][..]),
+        ("daemon", &["daemon"][..]),
+        // Relayed through the daemon: the same replies as over HTTPS.
+        ("timelord", &["shared"][..]),
     ] {
         for endpoint in known_endpoints(service) {
             let exception = WITHOUT_A_SUCCESS
@@ -173,6 +192,21 @@ fn every_schema_endpoint_has_a_captured_reply() {
         }
     }
     assert!(missing.is_empty(), "no captured reply for {missing:?}");
+}
+
+/// Every push captured from the live daemon, one message per file.
+#[test]
+fn every_captured_push_decodes_strictly_as_a_daemon_message() {
+    let dir = fixtures().join("events");
+    let mut checked = 0;
+    for file in std::fs::read_dir(&dir).expect("captured pushes") {
+        let path = file.unwrap().path();
+        let (code, text) = decode(&["--strict", "daemon-message"], &path);
+        assert_eq!(code, 0, "{}: {text}", path.display());
+        checked += 1;
+    }
+    println!("decoded {checked} captured pushes");
+    assert!(checked >= 8, "only {checked} captured pushes were checked");
 }
 
 #[test]

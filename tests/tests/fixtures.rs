@@ -75,6 +75,7 @@ fn every_truncation_of_every_captured_reply_is_an_error_not_a_panic() {
         ("data_layer", chia_rpc::Service::DataLayer),
         ("crawler", chia_rpc::Service::Crawler),
         ("solver", chia_rpc::Service::Solver),
+        ("daemon", chia_rpc::Service::Daemon),
     ] {
         for entry in std::fs::read_dir(base.join(dir)).unwrap() {
             let path = entry.unwrap().path();

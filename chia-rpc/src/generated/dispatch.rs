@@ -31,8 +31,8 @@ use crate::generated::wallet;
 
 /// Calls `visitor` with the request type of `endpoint` as served by `service`: the
 /// service's own endpoints first, then those of the service it extends, then the routes
-/// every service shares. `None` when the service serves no such endpoint, or when this
-/// build leaves the service's cargo feature off.
+/// every service shares (the daemon has none of them). `None` when the service serves
+/// no such endpoint, or when this build leaves the service's cargo feature off.
 pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
     service: chia_rpc::Service,
     endpoint: &str,
@@ -58,6 +58,8 @@ pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
                 Ok(output) => return Some(output),
                 Err(visitor) => visitor,
             };
+            let _ = visitor;
+            return None;
         }
     }
 
@@ -148,7 +150,7 @@ pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
 }
 
 /// The names of every endpoint `service` serves that this build can call (its own, those
-/// of the service it extends and the shared routes), sorted.
+/// of the service it extends and the shared routes, which the daemon lacks), sorted.
 pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
     let _ = service;
     #[cfg(feature = "crawler")]
@@ -179,19 +181,16 @@ pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
                 "add_key",
                 "add_private_key",
                 "check_keys",
-                "close_connection",
                 "delete_all_keys",
                 "delete_key_by_fingerprint",
                 "delete_label",
                 "exit",
                 "get_all_private_keys",
-                "get_connections",
                 "get_first_private_key",
                 "get_key",
                 "get_key_for_fingerprint",
                 "get_keys",
                 "get_keys_for_plotting",
-                "get_log_level",
                 "get_network_info",
                 "get_plotters",
                 "get_public_key",
@@ -200,22 +199,17 @@ pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
                 "get_status",
                 "get_version",
                 "get_wallet_addresses",
-                "healthz",
                 "is_keyring_locked",
                 "is_running",
                 "keyring_status",
-                "open_connection",
                 "ping",
                 "register_service",
                 "remove_keyring_passphrase",
-                "reset_log_level",
                 "running_services",
                 "set_keyring_passphrase",
                 "set_label",
-                "set_log_level",
                 "start_plotting",
                 "start_service",
-                "stop_node",
                 "stop_plotting",
                 "stop_service",
                 "unlock_keyring",

@@ -20,6 +20,15 @@ pub fn emit(ir: &Ir) -> TokenStream {
             chain.push(finder_ident(parent));
         }
         let cfg = s.cfg();
+        // A WebSocket-only service (the daemon) serves its own commands, not the shared routes.
+        let end = if s.websocket {
+            quote! {
+                let _ = visitor;
+                return None;
+            }
+        } else {
+            quote!()
+        };
         quote! {
             #cfg
             {
@@ -30,6 +39,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
                             Err(visitor) => visitor,
                         };
                     )*
+                    #end
                 }
             }
         }
@@ -50,7 +60,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
         if let Some(parent) = s.extends.as_ref().and_then(|e| ir.service(e)) {
             list.extend(parent.endpoints.iter().map(|e| e.name.as_str()));
         }
-        if let Some(shared) = shared {
+        if let Some(shared) = shared.filter(|_| !s.websocket) {
             list.extend(shared.endpoints.iter().map(|e| e.name.as_str()));
         }
         list.sort_unstable();
@@ -87,8 +97,8 @@ pub fn emit(ir: &Ir) -> TokenStream {
 
         /// Calls `visitor` with the request type of `endpoint` as served by `service`: the
         /// service's own endpoints first, then those of the service it extends, then the routes
-        /// every service shares. `None` when the service serves no such endpoint, or when this
-        /// build leaves the service's cargo feature off.
+        /// every service shares (the daemon has none of them). `None` when the service serves
+        /// no such endpoint, or when this build leaves the service's cargo feature off.
         pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
             service: chia_rpc::Service,
             endpoint: &str,
@@ -103,7 +113,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
         }
 
         /// The names of every endpoint `service` serves that this build can call (its own, those
-        /// of the service it extends and the shared routes), sorted.
+        /// of the service it extends and the shared routes, which the daemon lacks), sorted.
         pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
             // Without any service feature, the service is not looked at.
             let _ = service;

@@ -88,7 +88,9 @@ impl Capture {
         request: &[u8],
         reply: &[u8],
     ) {
-        let shared = chia_rpc::shared::ENDPOINTS.contains(&endpoint);
+        // The daemon's commands named like shared routes are its own.
+        let shared =
+            chia_rpc::shared::ENDPOINTS.contains(&endpoint) && !service.is_websocket_only();
         let (dir, stem) = match (shared, service) {
             (true, Service::FullNode) => ("shared".to_owned(), format!("{endpoint}{variant}")),
             (true, other) => ("shared".to_owned(), format!("{endpoint}.{other}{variant}")),
@@ -126,9 +128,8 @@ const PLACEHOLDER_WORDS: &str = "abandon abandon abandon abandon abandon abandon
     abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon \
     abandon abandon abandon abandon art";
 
-/// Replaces the values of `sk`, `entropy`, `private_key` (hex: zeroed, same length), `seed` and
-/// `mnemonic` keys anywhere in `value`; returns
-/// whether there were any.
+/// Replaces the values of `sk`, `entropy`, `private_key` (hex: zeroed, same length), `seed`,
+/// `mnemonic` and `mnemonic_or_pk` keys anywhere in `value`; returns whether there were any.
 fn hide_secrets(value: &mut serde_json::Value) -> bool {
     use serde_json::Value;
     match value {
@@ -146,6 +147,12 @@ fn hide_secrets(value: &mut serde_json::Value) -> bool {
                             .collect(),
                     )),
                     ("seed", Value::String(_)) => Some(Value::String(PLACEHOLDER_WORDS.to_owned())),
+                    // The daemon takes a mnemonic as one string (a public key has no spaces).
+                    ("mnemonic" | "mnemonic_or_pk", Value::String(words))
+                        if words.contains(' ') =>
+                    {
+                        Some(Value::String(PLACEHOLDER_WORDS.to_owned()))
+                    }
                     ("mnemonic", Value::Array(_)) => Some(Value::Array(
                         PLACEHOLDER_WORDS
                             .split(' ')

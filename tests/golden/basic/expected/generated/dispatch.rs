@@ -7,8 +7,8 @@ use crate::generated::shared;
 
 /// Calls `visitor` with the request type of `endpoint` as served by `service`: the
 /// service's own endpoints first, then those of the service it extends, then the routes
-/// every service shares. `None` when the service serves no such endpoint, or when this
-/// build leaves the service's cargo feature off.
+/// every service shares (the daemon has none of them). `None` when the service serves
+/// no such endpoint, or when this build leaves the service's cargo feature off.
 pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
     service: chia_rpc::Service,
     endpoint: &str,
@@ -30,7 +30,7 @@ pub fn visit_endpoint<V: chia_rpc::EndpointVisitor>(
 }
 
 /// The names of every endpoint `service` serves that this build can call (its own, those
-/// of the service it extends and the shared routes), sorted.
+/// of the service it extends and the shared routes, which the daemon lacks), sorted.
 pub fn endpoint_names(service: chia_rpc::Service) -> &'static [&'static str] {
     let _ = service;
     #[cfg(feature = "full_node")]
