@@ -266,34 +266,26 @@ fn record(fields: &[Field], response: bool) -> Map<String, Value> {
 fn named_type(t: &NamedType) -> Value {
     let mut out = match &t.kind {
         TypeKind::Record(fields) => record(fields, false),
+        // `enum` with each value's meaning beside it, rather than one `const` per value: that
+        // is what client generators turn into an enum type.
         TypeKind::IntEnum { repr, values } => {
             let mut m = match prim(*repr) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            m.insert(
-                "oneOf".into(),
-                Value::Array(
-                    values
-                        .iter()
-                        .map(|v| json!({ "const": v.value, "description": v.doc }))
-                        .collect(),
-                ),
-            );
+            m.insert("enum".into(), values.iter().map(|v| json!(v.value)).collect());
+            let docs: Map<String, Value> =
+                values.iter().map(|v| (v.value.to_string(), json!(v.doc))).collect();
+            m.insert("x-enum-descriptions".into(), Value::Object(docs));
             m
         }
         TypeKind::Enum(variants) => {
             let mut m = Map::new();
             m.insert("type".into(), json!("string"));
-            m.insert(
-                "oneOf".into(),
-                Value::Array(
-                    variants
-                        .iter()
-                        .map(|v| json!({ "const": v.wire, "description": v.doc }))
-                        .collect(),
-                ),
-            );
+            m.insert("enum".into(), variants.iter().map(|v| json!(v.wire)).collect());
+            let docs: Map<String, Value> =
+                variants.iter().map(|v| (v.wire.clone(), json!(v.doc))).collect();
+            m.insert("x-enum-descriptions".into(), Value::Object(docs));
             m
         }
     };

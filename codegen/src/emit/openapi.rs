@@ -152,19 +152,20 @@ pub fn emit(ir: &Ir, s: &Service, examples: &Examples) -> String {
 
 /// Adds the failure envelope and its error codes to `defs`.
 pub(crate) fn failure_schemas(ir: &Ir, defs: &mut Map<String, Value>) {
-    let codes: Vec<Value> = ir
-        .error_codes
-        .iter()
-        .flat_map(|codes| &codes.variants)
-        .map(|v| json!({ "const": v.wire, "description": v.doc }))
-        .collect();
+    let codes = ir.error_codes.iter().flat_map(|codes| &codes.variants);
+    let known: Vec<&str> = codes.clone().map(|v| v.wire.as_str()).collect();
+    let docs: Map<String, Value> = codes.map(|v| (v.wire.clone(), json!(v.doc))).collect();
+    // An `enum` (with each code's meaning beside it) rather than `const`s: that is what client
+    // generators turn into an enum type.
     defs.insert(
         ERROR_CODE.into(),
         json!({
             "description": "The code of a failure (chia-blockchain's `RpcErrorCodes`). A newer \
                 node may send a code not listed here.",
-            "type": "string",
-            "anyOf": [ { "oneOf": codes }, { "type": "string" } ],
+            "anyOf": [
+                { "type": "string", "enum": known, "x-enum-descriptions": docs },
+                { "type": "string", "description": "A code newer than this document." },
+            ],
         }),
     );
     defs.insert(
