@@ -17,7 +17,7 @@ const check = (name, ok, detail = "") => (ok ? passed++ : failed.push(`${name} $
 const browser = await chromium.launch({
   executablePath,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
