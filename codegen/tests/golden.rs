@@ -18,6 +18,10 @@ fn layout() -> Layout {
         rust_dir: PathBuf::from("expected/generated"),
         format_schema: None,
         json_schema_dir: Some(PathBuf::from("expected/json-schema")),
+        openapi_dir: None,
+        asyncapi_dir: None,
+        reference_html: None,
+        examples: Default::default(),
     }
 }
 

@@ -12,7 +12,7 @@ fn generated_code_is_up_to_date() {
         Ok(ir) => ir,
         Err(errors) => panic!("the schema has errors:\n{errors}"),
     };
-    let layout = Layout::default();
+    let layout = Layout::default().with_examples(root).expect("read the captured replies");
     let files = generate(&ir, &layout).unwrap_or_else(|err| panic!("{err}"));
     let drift = check(root, &layout, &files).expect("read generated files");
     let paths: Vec<String> = drift.paths().iter().map(|p| p.display().to_string()).collect();

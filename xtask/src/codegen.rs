@@ -13,7 +13,9 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let root = crate::workspace_root();
     let ir = load(&root.join("schema"), &root)
         .map_err(|d| format!("{d}\nschema errors: {}", d.0.len()))?;
-    let layout = Layout::default();
+    let layout = Layout::default()
+        .with_examples(&root)
+        .map_err(|e| format!("cannot read the captured replies: {e}"))?;
     let files = generate(&ir, &layout).map_err(|err| err.to_string())?;
     let drift =
         check(&root, &layout, &files).map_err(|e| format!("cannot read generated files: {e}"))?;

@@ -2,6 +2,7 @@
 
 mod capture;
 mod codegen;
+mod docs_tools;
 mod drift;
 mod sim;
 mod test_cmd;
@@ -20,6 +21,8 @@ tasks:
   capture [--chia-version V] re-record tests/fixtures/chia-<V>/ from a fresh simulator
   drift --chia <venv|version> [--json FILE] [--schema DIR]
                              compare schema/ with an installed chia-blockchain
+  docs-tools                 install the validators, client generator and browser driver
+                             the tests of docs/ run (cargo xtask test does it first)
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         ["test", rest @ ..] => test_cmd::run(rest),
         ["capture", rest @ ..] => capture::run(rest),
         ["drift", rest @ ..] => drift::run(rest),
+        ["docs-tools", rest @ ..] => docs_tools::run(rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -25,6 +25,7 @@ pub use down::down;
 pub use layout::{Layout, NETNS};
 pub use shell::{Cmd, which};
 pub use status::status;
+pub use venv::find_python;
 
 use prereq::check_prerequisites;
 use up::up;

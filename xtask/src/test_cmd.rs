@@ -38,6 +38,9 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         .current_dir(&root)
         .run()?;
     checks(&cargo, &root)?;
+    // The tests of the published documents run tools from PyPI and npm; fetch them while the
+    // network is there (the live tests run inside a namespace without it).
+    crate::docs_tools::ensure(&root)?;
 
     // Every test binary runs, so one failure does not hide the others (the live suite included).
     let test = Cmd::new(&cargo)

@@ -9,14 +9,31 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Access, Endpoint, Field, Ir, NamedType, Service, Ty, TypeKind};
+use crate::ir::{Access, Endpoint, Event, Field, Ir, NamedType, Service, Ty, TypeKind};
 use crate::typeexpr::Prim;
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// The document of `s`, pretty-printed with a trailing newline.
-pub fn emit(ir: &Ir, s: &Service) -> String {
+/// What a service's documents describe: its endpoints (with the service that declares each),
+/// its pushes, and the schema of every request, response, push and named type they use, keyed
+/// by name (requests under their Rust name, responses with a `Response` suffix, push data with
+/// an `Event` suffix). References point at `#/$defs/<name>`.
+pub(crate) struct Described<'a> {
+    /// The endpoints, the service's own first, then the shared routes.
+    pub endpoints: Vec<(&'a Service, &'a Endpoint)>,
+    /// The pushes, with the service that declares each.
+    pub events: Vec<(&'a Service, &'a Event)>,
+    /// Every schema, by name.
+    pub defs: Map<String, Value>,
+}
+
+/// The endpoints, pushes and schemas of `s`; with `extended`, the endpoints of the service it
+/// extends too (the simulator serves the full node's).
+pub(crate) fn describe<'a>(ir: &'a Ir, s: &'a Service, extended: bool) -> Described<'a> {
     let mut endpoints: Vec<(&Service, &Endpoint)> = s.endpoints.iter().map(|e| (s, e)).collect();
+    if extended && let Some(parent) = s.extends.as_deref().and_then(|name| ir.service(name)) {
+        endpoints.extend(parent.endpoints.iter().map(|e| (parent, e)));
+    }
     // The daemon serves its own commands only.
     if !s.shared
         && !s.websocket
@@ -25,70 +42,41 @@ pub fn emit(ir: &Ir, s: &Service) -> String {
         endpoints.extend(shared.endpoints.iter().map(|e| (shared, e)));
     }
     let mut defs = Map::new();
-    let mut listed = Map::new();
     let mut named = BTreeSet::new();
-    for (owner, e) in &endpoints {
-        let request = e.request_type.to_string();
-        let response = e.response_type.to_string();
-        let mut entry = Map::new();
-        entry.insert("summary".into(), json!(e.summary));
-        if let Some(description) = &e.description {
-            entry.insert("description".into(), json!(description));
-        }
-        entry.insert("access".into(), json!(access(e.access)));
-        if let Some(since) = &e.since {
-            entry.insert("since".into(), json!(since));
-        }
-        if let Some(note) = &e.deprecated {
-            entry.insert("deprecated".into(), json!(true));
-            entry.insert("x-deprecation".into(), json!(note));
-        }
-        if owner.name != s.name {
-            entry.insert("x-declared-by".into(), json!(owner.name));
-        }
-        entry.insert("request".into(), json!({ "$ref": format!("#/$defs/{request}") }));
-        entry.insert("response".into(), json!({ "$ref": format!("#/$defs/{response}") }));
-        listed.insert(e.name.clone(), Value::Object(entry));
-
+    for (_, e) in &endpoints {
         let mut req = record(&e.request, false);
         req.insert("description".into(), json!(format!("Request of `{}`.", e.name)));
-        defs.insert(request, Value::Object(req));
+        defs.insert(e.request_type.to_string(), Value::Object(req));
         let mut resp = record(&e.response, true);
         resp.insert("description".into(), json!(format!("Response of `{}`.", e.name)));
-        defs.insert(response, Value::Object(resp));
+        defs.insert(e.response_type.to_string(), Value::Object(resp));
         for f in e.request.iter().chain(&e.response) {
             collect(&f.ty, &mut named);
         }
     }
-    let mut pushes = Map::new();
     let events = if ir.event_sources().any(|source| source.name == s.name) {
         ir.events_of(s)
     } else {
         s.events.iter().map(|e| (s, e)).collect()
     };
-    for (owner, e) in events {
-        let name = e.struct_name.to_string();
-        let mut entry = Map::new();
-        entry.insert("command".into(), json!(e.command));
-        entry.insert("origin".into(), json!(e.origin.as_ref().or(s.daemon_name.as_ref())));
-        entry.insert("listeners".into(), json!(e.listeners));
-        entry.insert("summary".into(), json!(e.summary));
-        if let Some(description) = &e.description {
-            entry.insert("description".into(), json!(description));
-        }
-        if owner.name != s.name {
-            entry.insert("x-declared-by".into(), json!(owner.name));
-        }
-        entry.insert("data".into(), json!({ "$ref": format!("#/$defs/{name}") }));
-        pushes.insert(e.variant.to_string(), Value::Object(entry));
+    for (_, e) in &events {
         let mut data = record(&e.fields, true);
         data.insert("description".into(), json!(format!("The data of the `{}` push.", e.command)));
-        defs.insert(name, Value::Object(data));
+        defs.insert(e.struct_name.to_string(), Value::Object(data));
         for f in &e.fields {
             collect(&f.ty, &mut named);
         }
     }
-    // Close the set of named types over their fields.
+    for name in closure(ir, named) {
+        if let Some(t) = find(ir, &name) {
+            defs.insert(name, named_type(t));
+        }
+    }
+    Described { endpoints, events, defs }
+}
+
+/// `named` and every named type their fields use, transitively.
+fn closure(ir: &Ir, mut named: BTreeSet<String>) -> BTreeSet<String> {
     let mut pending: Vec<String> = named.iter().cloned().collect();
     while let Some(name) = pending.pop() {
         if let Some(t) = find(ir, &name)
@@ -105,10 +93,73 @@ pub fn emit(ir: &Ir, s: &Service) -> String {
             }
         }
     }
-    for name in &named {
-        if let Some(t) = find(ir, name) {
-            defs.insert(name.clone(), named_type(t));
+    named
+}
+
+/// `docs/json-schema/types.json`: every named type of the schema, under `$defs`.
+pub fn emit_types(ir: &Ir) -> String {
+    let mut defs = Map::new();
+    for t in ir.type_files.iter().flat_map(|f| &f.types) {
+        defs.insert(t.name.to_string(), named_type(t));
+    }
+    let doc = json!({
+        "$schema": DRAFT,
+        "title": "Chia RPC named types",
+        "description": "Every named type of the chia-rpc schema (coins, blocks, spend bundles, \
+            offers, …), as used by the requests, responses and pushes of the per-service \
+            documents beside this one.",
+        "$defs": defs,
+    });
+    pretty(&doc)
+}
+
+/// `value` pretty-printed with a trailing newline.
+pub(crate) fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The document of `s`, pretty-printed with a trailing newline.
+pub fn emit(ir: &Ir, s: &Service) -> String {
+    let Described { endpoints, events, defs } = describe(ir, s, false);
+    let mut listed = Map::new();
+    for (owner, e) in &endpoints {
+        let mut entry = Map::new();
+        entry.insert("summary".into(), json!(e.summary));
+        if let Some(description) = &e.description {
+            entry.insert("description".into(), json!(description));
         }
+        entry.insert("access".into(), json!(access(e.access)));
+        if let Some(since) = &e.since {
+            entry.insert("since".into(), json!(since));
+        }
+        if let Some(note) = &e.deprecated {
+            entry.insert("deprecated".into(), json!(true));
+            entry.insert("x-deprecation".into(), json!(note));
+        }
+        if owner.name != s.name {
+            entry.insert("x-declared-by".into(), json!(owner.name));
+        }
+        entry.insert("request".into(), json!({ "$ref": format!("#/$defs/{}", e.request_type) }));
+        entry.insert("response".into(), json!({ "$ref": format!("#/$defs/{}", e.response_type) }));
+        listed.insert(e.name.clone(), Value::Object(entry));
+    }
+    let mut pushes = Map::new();
+    for (owner, e) in events {
+        let mut entry = Map::new();
+        entry.insert("command".into(), json!(e.command));
+        entry.insert("origin".into(), json!(e.origin.as_ref().or(s.daemon_name.as_ref())));
+        entry.insert("listeners".into(), json!(e.listeners));
+        entry.insert("summary".into(), json!(e.summary));
+        if let Some(description) = &e.description {
+            entry.insert("description".into(), json!(description));
+        }
+        if owner.name != s.name {
+            entry.insert("x-declared-by".into(), json!(owner.name));
+        }
+        entry.insert("data".into(), json!({ "$ref": format!("#/$defs/{}", e.struct_name) }));
+        pushes.insert(e.variant.to_string(), Value::Object(entry));
     }
 
     let mut doc = Map::new();
@@ -133,12 +184,10 @@ pub fn emit(ir: &Ir, s: &Service) -> String {
         doc.insert("x-events".into(), Value::Object(pushes));
     }
     doc.insert("$defs".into(), Value::Object(defs));
-    let mut text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
-    text.push('\n');
-    text
+    pretty(&Value::Object(doc))
 }
 
-fn access(a: Access) -> &'static str {
+pub(crate) fn access(a: Access) -> &'static str {
     match a {
         Access::Read => "read",
         Access::Write => "write",
@@ -217,34 +266,26 @@ fn record(fields: &[Field], response: bool) -> Map<String, Value> {
 fn named_type(t: &NamedType) -> Value {
     let mut out = match &t.kind {
         TypeKind::Record(fields) => record(fields, false),
+        // `enum` with each value's meaning beside it, rather than one `const` per value: that
+        // is what client generators turn into an enum type.
         TypeKind::IntEnum { repr, values } => {
             let mut m = match prim(*repr) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            m.insert(
-                "oneOf".into(),
-                Value::Array(
-                    values
-                        .iter()
-                        .map(|v| json!({ "const": v.value, "description": v.doc }))
-                        .collect(),
-                ),
-            );
+            m.insert("enum".into(), values.iter().map(|v| json!(v.value)).collect());
+            let docs: Map<String, Value> =
+                values.iter().map(|v| (v.value.to_string(), json!(v.doc))).collect();
+            m.insert("x-enum-descriptions".into(), Value::Object(docs));
             m
         }
         TypeKind::Enum(variants) => {
             let mut m = Map::new();
             m.insert("type".into(), json!("string"));
-            m.insert(
-                "oneOf".into(),
-                Value::Array(
-                    variants
-                        .iter()
-                        .map(|v| json!({ "const": v.wire, "description": v.doc }))
-                        .collect(),
-                ),
-            );
+            m.insert("enum".into(), variants.iter().map(|v| json!(v.wire)).collect());
+            let docs: Map<String, Value> =
+                variants.iter().map(|v| (v.wire.clone(), json!(v.doc))).collect();
+            m.insert("x-enum-descriptions".into(), Value::Object(docs));
             m
         }
     };
@@ -334,6 +375,9 @@ fn prim(p: Prim) -> Value {
         Prim::Bytes48 | Prim::G1 => hex(Some(48)),
         Prim::Bytes96 | Prim::G2 => hex(Some(96)),
         Prim::Bytes100 => hex(Some(100)),
-        Prim::Address => json!({ "type": "string", "pattern": "^[a-z]+1[02-9ac-hj-np-z]+$" }),
+        // bech32m: a prefix (`xch`, `txch`, `nft`, `did:chia:`), `1`, then the data characters.
+        Prim::Address => {
+            json!({ "type": "string", "pattern": "^[a-z0-9:]+1[02-9ac-hj-np-z]{6,}$" })
+        }
     }
 }

@@ -11,6 +11,11 @@ mod events;
 mod fields;
 mod imports;
 mod json_schema;
+// The documents for other languages: OpenAPI, AsyncAPI, the HTML reference.
+mod asyncapi;
+pub mod examples;
+mod html;
+mod openapi;
 mod service;
 mod services_md;
 mod types;
@@ -31,6 +36,14 @@ pub struct Layout {
     pub format_schema: Option<PathBuf>,
     /// Directory of the per-service JSON Schema documents, if they are generated.
     pub json_schema_dir: Option<PathBuf>,
+    /// Directory of the OpenAPI documents of the HTTPS services, if they are generated.
+    pub openapi_dir: Option<PathBuf>,
+    /// Directory of the AsyncAPI document of the daemon's WebSocket, if it is generated.
+    pub asyncapi_dir: Option<PathBuf>,
+    /// Where to write the HTML reference, if anywhere.
+    pub reference_html: Option<PathBuf>,
+    /// Captured replies the documents show as examples (see [`Layout::with_examples`]).
+    pub examples: examples::Examples,
 }
 
 impl Layout {
@@ -39,7 +52,15 @@ impl Layout {
     pub fn generated_dirs(&self) -> Vec<&Path> {
         let mut dirs = vec![self.rust_dir.as_path()];
         dirs.extend(self.json_schema_dir.as_deref());
+        dirs.extend(self.openapi_dir.as_deref());
+        dirs.extend(self.asyncapi_dir.as_deref());
         dirs
+    }
+
+    /// The layout with the replies captured under `root`'s `tests/fixtures/` as examples.
+    pub fn with_examples(mut self, root: &Path) -> std::io::Result<Self> {
+        self.examples = examples::Examples::load(&root.join("tests/fixtures"))?;
+        Ok(self)
     }
 }
 
@@ -49,6 +70,10 @@ impl Default for Layout {
             rust_dir: PathBuf::from("chia-rpc/src/generated"),
             format_schema: Some(PathBuf::from("schema/format.schema.json")),
             json_schema_dir: Some(PathBuf::from("docs/json-schema")),
+            openapi_dir: Some(PathBuf::from("docs/openapi")),
+            asyncapi_dir: Some(PathBuf::from("docs/asyncapi")),
+            reference_html: Some(PathBuf::from("docs/reference/index.html")),
+            examples: examples::Examples::default(),
         }
     }
 }
@@ -115,7 +140,12 @@ pub fn generate(ir: &Ir, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitErro
                 contents: json_schema::emit(ir, s),
             });
         }
+        files.push(GeneratedFile {
+            path: dir.join("types.json"),
+            contents: json_schema::emit_types(ir),
+        });
     }
+    documents_for_other_languages(ir, layout, &mut files);
     if let Some(path) = &layout.format_schema {
         let schema = crate::schema::format_json_schema();
         let mut text = serde_json::to_string_pretty(&schema)
@@ -124,6 +154,25 @@ pub fn generate(ir: &Ir, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitErro
         files.push(GeneratedFile { path: path.clone(), contents: text });
     }
     Ok(files)
+}
+
+/// The OpenAPI documents (one per HTTPS service), the daemon's AsyncAPI document and the HTML
+/// reference.
+fn documents_for_other_languages(ir: &Ir, layout: &Layout, files: &mut Vec<GeneratedFile>) {
+    let examples = &layout.examples;
+    for s in ir.servers() {
+        let dir = if s.websocket { &layout.asyncapi_dir } else { &layout.openapi_dir };
+        let Some(dir) = dir else { continue };
+        let contents = if s.websocket {
+            asyncapi::emit(ir, s, examples)
+        } else {
+            openapi::emit(ir, s, examples)
+        };
+        files.push(GeneratedFile { path: dir.join(format!("{}.json", s.name)), contents });
+    }
+    if let Some(path) = &layout.reference_html {
+        files.push(GeneratedFile { path: path.clone(), contents: html::emit(ir, examples) });
+    }
 }
 
 /// A generated file that could not be produced.
