@@ -1,6 +1,7 @@
 """Validates the published documents under docs/ with validators from PyPI, then every reply
 captured in tests/fixtures/ against its endpoint's published OpenAPI response schema and every
-captured request against its request schema.
+captured request against its request schema; the daemon's replies, requests and pushes against
+the AsyncAPI document.
 
 Usage: python validate_documents.py WORKSPACE_ROOT
 Prints one line per check and ends with 'N passed, N failed'; exits 1 on any failure.
@@ -11,10 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from referencing.jsonschema import DRAFT7, DRAFT202012
 
 root = Path(sys.argv[1])
 docs = root / "docs"
@@ -92,7 +93,9 @@ def document_of(directory, stem):
     return directory, route
 
 
-fixtures = sorted(root.glob("tests/fixtures/chia-*/*/*.json"))
+# The daemon's replies and the pushes are checked against the AsyncAPI document below.
+fixtures = sorted(path for path in root.glob("tests/fixtures/chia-*/*/*.json")
+                  if path.parent.name not in ("daemon", "events"))
 counts = {"reply": 0, "request": 0, "failure": 0}
 for path in fixtures:
     stem = path.name[: -len(".json")]
@@ -125,6 +128,54 @@ for path in fixtures:
     check(f"{path.relative_to(root)} against docs/openapi/{service}.json {route}", run)
 print(f"captured: {counts['reply']} replies, {counts['failure']} failure replies, "
       f"{counts['request']} requests validated against their endpoints' schemas")
+
+# 3. The daemon's captured replies and requests against the `data` of their AsyncAPI messages,
+#    and every captured push, a whole message, against the message with its origin and command.
+asyncapi = load(docs / "asyncapi" / "daemon.json")
+
+
+def asyncapi_validator(document, pointer):
+    registry = Registry().with_resource("urn:asyncapi", Resource(contents=document, specification=DRAFT7))
+    return Draft7Validator({"$ref": "urn:asyncapi#" + pointer}, registry=registry)
+
+
+def against_asyncapi(path, pointer, body):
+    def run():
+        for mode, document in (("lenient", asyncapi), ("strict", strict(asyncapi))):
+            errors = sorted(asyncapi_validator(document, pointer).iter_errors(body), key=str)
+            if errors:
+                where = "/".join(map(str, errors[0].absolute_path))
+                raise AssertionError(f"{mode}: {len(errors)} errors, first at '{where}': {errors[0].message}")
+
+    check(f"{path.relative_to(root)} against docs/asyncapi/daemon.json {pointer}", run)
+
+
+messages = asyncapi["components"]["messages"]
+daemon_counts = {"reply": 0, "request": 0, "push": 0}
+for path in sorted(root.glob("tests/fixtures/chia-*/daemon/*.json")):
+    stem = path.name[: -len(".json")]
+    kind = "request" if stem.endswith(".request") else "reply"
+    command = stem.split(".")[0]
+    if kind == "request" and ".failure" in stem:
+        continue
+    if f"{command}_{kind}" not in messages:
+        failures.append(f"{path.relative_to(root)}: no message {command}_{kind} in docs/asyncapi/daemon.json")
+        continue
+    daemon_counts[kind] += 1
+    against_asyncapi(path, f"/components/messages/{command}_{kind}/payload/properties/data", load(path))
+for path in sorted(root.glob("tests/fixtures/chia-*/events/*.json")):
+    body = load(path)
+    named = [name for name, message in messages.items()
+             if message["payload"]["properties"].get("origin", {}).get("const") == body.get("origin")
+             and message["payload"]["properties"].get("command", {}).get("const") == body.get("command")
+             and not name.endswith(("_reply", "_request"))]
+    if not named:
+        failures.append(f"{path.relative_to(root)}: no message for {body.get('origin')} {body.get('command')}")
+        continue
+    daemon_counts["push"] += 1
+    against_asyncapi(path, f"/components/messages/{named[0]}/payload", body)
+print(f"daemon: {daemon_counts['reply']} replies, {daemon_counts['request']} requests and "
+      f"{daemon_counts['push']} pushes validated against the AsyncAPI document")
 # The checks can fail: a captured reply with a key the schema does not name fails the strict
 # check, and one with a mistyped amount fails both.
 state = load(next(root.glob("tests/fixtures/chia-*/full_node/get_blockchain_state.json")))

@@ -61,6 +61,10 @@ pub(crate) fn describe<'a>(ir: &'a Ir, s: &'a Service, extended: bool) -> Descri
     };
     for (_, e) in &events {
         let mut data = record(&e.fields, true);
+        // Most pushes carry `success: true`; the daemon's own (the plot queue's) do not.
+        if let Some(Value::Array(required)) = data.get_mut("required") {
+            required.retain(|name| name != "success");
+        }
         data.insert("description".into(), json!(format!("The data of the `{}` push.", e.command)));
         defs.insert(e.struct_name.to_string(), Value::Object(data));
         for f in &e.fields {
