@@ -1,5 +1,6 @@
 //! Developer tasks of the chia-rpc workspace; run as `cargo xtask <task>`.
 
+mod bench;
 mod capture;
 mod codegen;
 mod docs_tools;
@@ -23,6 +24,7 @@ tasks:
                              compare schema/ with an installed chia-blockchain
   docs-tools                 install the validators, client generator and browser driver
                              the tests of docs/ run (cargo xtask test does it first)
+  bench [--short]            chia-rpc beside a raw client against a local mutual-TLS server
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         ["capture", rest @ ..] => capture::run(rest),
         ["drift", rest @ ..] => drift::run(rest),
         ["docs-tools", rest @ ..] => docs_tools::run(rest),
+        ["bench", rest @ ..] => bench::run(rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {
