@@ -23,7 +23,9 @@
 //! valid points; a program's bytes are not parsed (chia_rs parses them when it runs or hashes one).
 //!
 //! The crates are re-exported, so a program can name the exact versions these conversions are
-//! for: `chia_rpc::interop::chia_protocol::SpendBundle`.
+//! for (`chia_rpc::interop::chia_protocol::SpendBundle`), together with the CLVM crates of the same
+//! release, [`clvmr`] and [`clvm_utils`], to build puzzles and solutions and hash them.
+//! `examples/chia_rs_spend.rs` builds a spend with them and pushes it to a node.
 //!
 //! ```
 //! use chia_rpc::interop::chia_protocol;
@@ -37,6 +39,8 @@
 
 pub use chia_bls;
 pub use chia_protocol;
+pub use clvm_utils;
+pub use clvmr;
 
 use crate::types::{Coin, CoinRecord, CoinSpend, SpendBundle};
 use crate::{Bytes, Bytes32, G1Element, G2Element};

@@ -215,8 +215,7 @@ fn chia_rs_coin_ids_are_the_names_the_node_was_asked_for() {
     let asked = json("full_node/get_coin_records_by_names.request.json");
     let names: BTreeSet<Bytes32> = serde_json::from_value(asked["names"].clone()).unwrap();
     let reply = json("full_node/get_coin_records_by_names.json");
-    let records: Vec<CoinRecord> =
-        serde_json::from_value(reply["coin_records"].clone()).unwrap();
+    let records: Vec<CoinRecord> = serde_json::from_value(reply["coin_records"].clone()).unwrap();
     assert!(!records.is_empty());
     for record in records {
         let id = Bytes32::from(chia_protocol::Coin::from(record.coin).coin_id());
