@@ -33,7 +33,7 @@
 //!
 //! let theirs = chia_protocol::Coin::new([1; 32].into(), [2; 32].into(), 1_000);
 //! let ours = Coin::from(theirs);
-//! assert_eq!(ours.coin_id().as_bytes(), theirs.coin_id().as_ref());
+//! assert_eq!(ours.coin_id(), chia_rpc::Bytes32::from(theirs.coin_id()));
 //! assert_eq!(chia_protocol::Coin::from(ours), theirs);
 //! ```
 
