@@ -44,6 +44,8 @@
 //! - `cli`: the `chia-rpc` command line.
 //! - `testing`: [`testing::FixtureTransport`], which answers from captured replies or closures
 //!   and records every call, for the tests of programs built on this crate.
+//! - `chia-protocol` (off by default): `interop`, conversions to and from the coins, spends,
+//!   spend bundles, coin records, hashes and BLS elements of chia_rs.
 
 // Generated code names this crate by its absolute path, so that it compiles unchanged both here
 // and in the golden tests of the generator.
@@ -61,6 +63,8 @@ pub mod ws;
 #[rustfmt::skip]
 mod generated;
 pub mod http;
+#[cfg(feature = "chia-protocol")]
+pub mod interop;
 pub mod primitives;
 #[cfg(feature = "testing")]
 pub mod testing;
