@@ -205,7 +205,7 @@ impl HttpsTransportBuilder {
     /// [`DEFAULT_MAX_CONNECTIONS`]); more wait for a turn, within their total timeout. This
     /// bounds the connections, and so the file descriptors, a burst of calls opens.
     pub fn max_connections(mut self, calls: usize) -> Self {
-        self.max_connections = calls.max(1);
+        self.max_connections = calls.clamp(1, Semaphore::MAX_PERMITS);
         self
     }
 
