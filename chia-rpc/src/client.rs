@@ -10,8 +10,10 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::decode::{Strictness, decode_response};
-use crate::transport::{BoxFuture, CallOptions, RawRequest, Transport};
-use crate::{ChiaConfig, Endpoint, Error, HttpsTransport, Result, Service, ServiceEndpoint};
+use crate::transport::{BoxFuture, CallOptions, RawRequest, RetryPolicy, Transport};
+use crate::{
+    Access, ChiaConfig, Endpoint, Error, HttpsTransport, Result, Service, ServiceEndpoint,
+};
 
 /// A typed client of every Chia service, over any [`Transport`].
 ///
@@ -38,6 +40,7 @@ pub struct Client {
     transport: Arc<dyn Transport>,
     strictness: Strictness,
     options: CallOptions,
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -48,7 +51,12 @@ impl Client {
 
     /// A client over a transport that is already shared.
     pub fn from_arc(transport: Arc<dyn Transport>) -> Self {
-        Client { transport, strictness: Strictness::Lenient, options: CallOptions::new() }
+        Client {
+            transport,
+            strictness: Strictness::Lenient,
+            options: CallOptions::new(),
+            retry: RetryPolicy::NONE,
+        }
     }
 
     /// A client over HTTPS to every service of the installation described by `config`,
@@ -68,6 +76,20 @@ impl Client {
     /// This client, with a timeout for every call that does not set its own.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// This client, with these options (timeouts, reply size) for every call that does not set
+    /// its own.
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options.or(self.options);
+        self
+    }
+
+    /// This client, sending read-only calls again after failures a new attempt can cure
+    /// (off by default). Writes and transactions are never sent twice; see [`RetryPolicy`].
+    pub fn with_retries(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -112,11 +134,25 @@ impl Client {
         request: &E,
         options: CallOptions,
         strictness: Strictness,
+        retry: RetryPolicy,
     ) -> Result<E::Response> {
-        let body = serde_json::to_vec(request)
-            .map_err(|err| Error::invalid_request(E::NAME, err.to_string()))?;
-        let reply = self.send_raw(service, E::NAME, body, options).await?;
-        decode_response::<E>(reply, strictness)
+        let body = Bytes::from(
+            serde_json::to_vec(request)
+                .map_err(|err| Error::invalid_request(E::NAME, err.to_string()))?,
+        );
+        // Only reads may go twice: a write or transaction may have been acted on.
+        let attempts = if E::ACCESS == Access::Read { retry.attempts } else { 1 };
+        let mut attempt = 1;
+        loop {
+            match self.send_raw(service, E::NAME, body.clone(), options).await {
+                Ok(reply) => return decode_response::<E>(reply, strictness),
+                Err(err) if attempt < attempts && RetryPolicy::can_cure(&err) => {
+                    tokio::time::sleep(retry.delay_before_retry(attempt)).await;
+                    attempt += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
     }
 }
 
@@ -125,6 +161,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("strictness", &self.strictness)
             .field("options", &self.options)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -141,6 +178,7 @@ pub struct Call<E> {
     request: E,
     options: CallOptions,
     strictness: Strictness,
+    retry: RetryPolicy,
 }
 
 impl<E: Endpoint> Call<E> {
@@ -152,12 +190,39 @@ impl<E: Endpoint> Call<E> {
             request,
             options: CallOptions::new(),
             strictness: client.strictness,
+            retry: client.retry,
         }
     }
 
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.options.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(mut self, bytes: usize) -> Self {
+        self.options.max_reply_size = Some(bytes);
+        self
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options.or(self.options);
+        self
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint only
+    /// reads.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -194,8 +259,8 @@ impl<E: Endpoint> Call<E> {
 
     /// Sends the call; the same as `.await`ing it.
     pub async fn send(self) -> Result<E::Response> {
-        let Call { client, service, request, options, strictness } = self;
-        client.execute(service, &request, options, strictness).await
+        let Call { client, service, request, options, strictness, retry } = self;
+        client.execute(service, &request, options, strictness, retry).await
     }
 }
 
@@ -215,6 +280,7 @@ impl<E: fmt::Debug> fmt::Debug for Call<E> {
             .field("request", &self.request)
             .field("options", &self.options)
             .field("strictness", &self.strictness)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }

@@ -122,6 +122,22 @@ impl ChiaConfig {
         self.services.get(&service)
     }
 
+    /// The installation's certificate and key files whose permissions are wider than Chia
+    /// allows: keys readable or writable by anyone but their owner, certificates writable by
+    /// anyone but their owner. Chia's own tools warn about the same files (and
+    /// `chia init --fix-ssl-permissions` fixes them); building a transport from this
+    /// configuration logs each as a warning. Empty where files have no Unix permissions.
+    pub fn permission_warnings(&self) -> Vec<PermissionWarning> {
+        let mut files = vec![(&self.ca_cert, FileKind::Certificate)];
+        for entry in self.services.values() {
+            files.push((&entry.cert, FileKind::Certificate));
+            files.push((&entry.key, FileKind::Key));
+        }
+        files.sort();
+        files.dedup();
+        files.into_iter().filter_map(|(path, kind)| kind.check(path)).collect()
+    }
+
     /// Overrides the host.
     pub fn with_hostname(mut self, hostname: impl Into<String>) -> Self {
         self.hostname = hostname.into();
@@ -154,6 +170,64 @@ impl ChiaConfig {
             entry.key = key.into();
         }
         self
+    }
+}
+
+/// A certificate or key file whose permissions are wider than Chia allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PermissionWarning {
+    /// The file.
+    pub file: PathBuf,
+    /// Its permission bits (`0o644`).
+    pub mode: u32,
+    /// The permissions Chia gives such files (`0o600` for keys, `0o644` for certificates).
+    pub expected: u32,
+}
+
+impl std::fmt::Display for PermissionWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "permissions {:o} for '{}' are too open, expected {:o} \
+             (`chia init --fix-ssl-permissions` fixes them)",
+            self.mode,
+            self.file.display(),
+            self.expected
+        )
+    }
+}
+
+/// The two kinds of file Chia checks, with the permission bits each may not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum FileKind {
+    Certificate,
+    Key,
+}
+
+impl FileKind {
+    /// Checks `path` as Chia's `check_ssl` does; `None` when it is fine or cannot be read.
+    pub(crate) fn check(self, path: &Path) -> Option<PermissionWarning> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Keys: nothing for group and others; certificates: no writing or running.
+            let (forbidden, expected) = match self {
+                FileKind::Key => (0o077, 0o600),
+                FileKind::Certificate => (0o033, 0o644),
+            };
+            let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+            (mode & forbidden != 0).then(|| PermissionWarning {
+                file: path.to_path_buf(),
+                mode,
+                expected,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
     }
 }
 

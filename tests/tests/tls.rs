@@ -324,3 +324,77 @@ async fn from_config_a_missing_certificate_is_named_by_file_and_key_on_its_first
     assert!(text.contains("farmer.ssl.private_crt"), "{text}");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// Collects the warnings chia-rpc logs.
+struct Warnings(std::sync::Mutex<Vec<String>>);
+
+impl log::Log for Warnings {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            self.0.lock().unwrap().push(record.args().to_string());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+static WARNINGS: Warnings = Warnings(std::sync::Mutex::new(Vec::new()));
+
+#[cfg(unix)]
+#[tokio::test]
+async fn key_files_open_to_others_are_warned_about_as_chia_does() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let _ = log::set_logger(&WARNINGS);
+    log::set_max_level(log::LevelFilter::Warn);
+    let install = install();
+    let server =
+        mock_server::start(&install.server, &install.ca, Behaviour::Reply(200, OK.into())).await;
+    let root = std::env::temp_dir().join(format!("chia-rpc-perms-{}", std::process::id()));
+    let ssl = root.join("config/ssl");
+    for (dir, name, pem, mode) in [
+        ("ca", "private_ca.crt", &install.ca.cert_pem, 0o644),
+        ("full_node", "private_full_node.crt", &install.client.cert_pem, 0o666),
+        ("full_node", "private_full_node.key", &install.client.key_pem, 0o644),
+        ("wallet", "private_wallet.key", &install.client.key_pem, 0o600),
+    ] {
+        std::fs::create_dir_all(ssl.join(dir)).unwrap();
+        let path = ssl.join(dir).join(name);
+        std::fs::write(&path, pem).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let yaml =
+        format!("self_hostname: 127.0.0.1\nfull_node:\n  rpc_port: {}\n", server.addr.port());
+    std::fs::write(root.join("config/config.yaml"), yaml).unwrap();
+    let config = chia_rpc::ChiaConfig::load(&root).unwrap();
+
+    let warnings = config.permission_warnings();
+    let named: Vec<_> = warnings
+        .iter()
+        .map(|w| (w.file.file_name().unwrap().to_string_lossy().into_owned(), w.mode, w.expected))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            ("private_full_node.crt".to_owned(), 0o666, 0o644),
+            ("private_full_node.key".to_owned(), 0o644, 0o600),
+        ]
+    );
+    assert!(warnings[1].to_string().contains("are too open, expected 600"), "{}", warnings[1]);
+
+    // The transport still works, and says so in the log when it loads the key.
+    let client = Client::from_config(&config).unwrap();
+    use chia_rpc::ServiceClients;
+    client.full_node().healthz().await.unwrap();
+    let logged = WARNINGS.0.lock().unwrap().clone();
+    assert!(
+        logged.iter().any(|line| line.contains("private_full_node.key") && line.contains("644")),
+        "{logged:?}"
+    );
+    assert!(!logged.iter().any(|line| line.contains("private_wallet.key")), "{logged:?}");
+    std::fs::remove_dir_all(&root).unwrap();
+}

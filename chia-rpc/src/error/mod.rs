@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -67,10 +68,14 @@ pub enum ErrorKind {
         /// The innermost cause.
         reason: String,
     },
-    /// No reply came within the time allowed.
+    /// A time limit ran out before the reply was complete.
     Timeout {
         /// What was being called.
         url: String,
+        /// Which limit ran out.
+        limit: TimeLimit,
+        /// How long that limit was, when known.
+        after: Option<Duration>,
     },
     /// The service answered with an HTTP status other than 200 (it does for unknown routes,
     /// wrong methods, oversized or malformed bodies, with a plain-text body).
@@ -83,8 +88,9 @@ pub enum ErrorKind {
         body: Body,
     },
     /// A message is larger than the limit of the connection (the daemon's WebSocket takes
-    /// messages up to 50 MB by default). An outgoing one was not sent; an incoming one broke
-    /// the connection, so the calls waiting on it fail with this.
+    /// messages up to 50 MB by default, the HTTPS transport replies up to 100 MB). An outgoing
+    /// one was not sent; an incoming one was given up before it was all read (on the daemon's
+    /// WebSocket it broke the connection, so the calls waiting on it fail with this).
     TooLarge {
         /// What was too large (`the get_blocks request to chia_full_node`, `a message from the
         /// daemon`).
@@ -141,9 +147,14 @@ impl Error {
         Error::new(ErrorKind::ConnectionLost { url: url.into(), reason: reason.into() })
     }
 
-    /// No reply came from `url` in time.
+    /// No reply came from `url` within the call's total time.
     pub fn timeout(url: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Timeout { url: url.into() })
+        Error::new(ErrorKind::Timeout { url: url.into(), limit: TimeLimit::Total, after: None })
+    }
+
+    /// `limit`, of length `after`, ran out while calling `url`.
+    pub fn timeout_of(url: impl Into<String>, limit: TimeLimit, after: Duration) -> Self {
+        Error::new(ErrorKind::Timeout { url: url.into(), limit, after: Some(after) })
     }
 
     /// `url` answered with an HTTP status other than 200.
@@ -195,9 +206,17 @@ impl Error {
         self.rpc_failure().and_then(|failure| failure.code.as_ref())
     }
 
-    /// No reply came in time.
+    /// A time limit ran out ([`Error::time_limit`] says which).
     pub fn is_timeout(&self) -> bool {
         matches!(self.inner.kind, ErrorKind::Timeout { .. })
+    }
+
+    /// The time limit that ran out, for [`ErrorKind::Timeout`].
+    pub fn time_limit(&self) -> Option<TimeLimit> {
+        match self.inner.kind {
+            ErrorKind::Timeout { limit, .. } => Some(limit),
+            _ => None,
+        }
     }
 
     /// No connection could be made (nothing was sent).
@@ -244,6 +263,19 @@ impl Error {
     }
 }
 
+/// The time limits of a call, each set per transport and, except connecting, per call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeLimit {
+    /// Making the connection (TCP and TLS) took too long. Nothing was sent.
+    Connect,
+    /// The reply had begun, then nothing more came for too long: the service, or the path to
+    /// it, stalled. The service may have acted on the request.
+    ReadIdle,
+    /// The whole call took too long. A reply that kept arriving but too slowly ends here too.
+    Total,
+}
+
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
         Error::new(kind)
@@ -268,7 +300,19 @@ impl fmt::Display for Error {
             ErrorKind::ConnectionLost { url, reason } => {
                 write!(f, "the connection to {url} broke before the whole reply came: {reason}")
             }
-            ErrorKind::Timeout { url } => write!(f, "no reply from {url} in time"),
+            ErrorKind::Timeout { url, limit, after } => {
+                match limit {
+                    TimeLimit::Connect => write!(f, "connecting to {url} took too long")?,
+                    TimeLimit::ReadIdle => {
+                        write!(f, "{url} stopped sending in the middle of its reply")?
+                    }
+                    TimeLimit::Total => write!(f, "no whole reply from {url} in time")?,
+                }
+                match after {
+                    Some(after) => write!(f, " (limit {after:?})"),
+                    None => Ok(()),
+                }
+            }
             ErrorKind::HttpStatus { url, status, body } => {
                 write!(f, "{url} answered HTTP {status}: {}", body.preview().trim())
             }

@@ -7,11 +7,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::crypto::CryptoProvider;
+use tokio::sync::Semaphore;
 
 use super::identity::{Identity, Pem};
 use super::tls::{self, CHIA_SERVER_NAME, ServerVerification, TlsSettings};
-use super::{HttpsTransport, Target};
+use super::{HttpsTransport, Limits, Target};
 use crate::{ChiaConfig, Error, Result, Service};
+
+/// The largest reply accepted by default: twice the 50 MB message limit of Chia's own daemon,
+/// through which the Chia GUI receives every service's replies.
+pub const DEFAULT_MAX_REPLY_SIZE: usize = 100 * 1000 * 1000;
+
+/// How many calls to one service may be in flight at once by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 
 /// Configures an [`HttpsTransport`]. Nothing is read or checked until [`build`](Self::build).
 #[derive(Clone)]
@@ -22,7 +30,10 @@ pub struct HttpsTransportBuilder {
     services: BTreeMap<Service, ServiceSettings>,
     verification: ServerVerification,
     timeout: Duration,
+    read_timeout: Duration,
     connect_timeout: Duration,
+    max_reply_size: usize,
+    max_connections: usize,
     allow_tls12: bool,
     provider: Option<Arc<CryptoProvider>>,
 }
@@ -42,7 +53,10 @@ impl Default for HttpsTransportBuilder {
             services: BTreeMap::new(),
             verification: ServerVerification::CaAndName(CHIA_SERVER_NAME.to_owned()),
             timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(10),
+            max_reply_size: DEFAULT_MAX_REPLY_SIZE,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             allow_tls12: false,
             provider: None,
         }
@@ -157,15 +171,41 @@ impl HttpsTransportBuilder {
         self
     }
 
-    /// The longest a whole call may take unless the call sets its own (default 60 s).
+    /// The longest a whole call may take unless the call sets its own (default 60 s): waiting
+    /// for a free connection, connecting, the service's work and reading the reply.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The longest connecting may take (default 10 s).
+    /// The longest the service may go silent once its reply has begun, unless the call sets
+    /// its own (default 15 s). A service sends the head of its reply only when its work is
+    /// done, so this tells a reply that stalled from one that is slow but still coming.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// The longest connecting (TCP and the TLS handshake) may take (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest reply accepted, in bytes, unless the call sets its own (default
+    /// [`DEFAULT_MAX_REPLY_SIZE`]). A larger reply fails with
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) as soon as its announced length or
+    /// the part read so far passes the limit, so no more memory than that is spent.
+    pub fn max_reply_size(mut self, bytes: usize) -> Self {
+        self.max_reply_size = bytes;
+        self
+    }
+
+    /// How many calls to one service may be in flight at once (default
+    /// [`DEFAULT_MAX_CONNECTIONS`]); more wait for a turn, within their total timeout. This
+    /// bounds the connections, and so the file descriptors, a burst of calls opens.
+    pub fn max_connections(mut self, calls: usize) -> Self {
+        self.max_connections = calls.clamp(1, Semaphore::MAX_PERMITS);
         self
     }
 
@@ -198,7 +238,13 @@ impl HttpsTransportBuilder {
             .iter()
             .map(|&service| (service, self.target(service, &settings).map_err(Error::into_kind)))
             .collect();
-        Ok(HttpsTransport { targets })
+        let limits = Limits {
+            total: self.timeout,
+            read_idle: self.read_timeout,
+            connect: self.connect_timeout,
+            max_reply_size: self.max_reply_size,
+        };
+        Ok(HttpsTransport { targets, limits })
     }
 
     fn target(&self, service: Service, settings: &TlsSettings<'_>) -> Result<Target> {
@@ -222,13 +268,13 @@ impl HttpsTransportBuilder {
             .tls_backend_preconfigured(tls)
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(|err| Error::tls(format!("building the HTTP client: {err}")))?;
         let port = own.port.unwrap_or(service.default_port());
         let base_url = format!("https://{}:{port}", bracket_ipv6(&self.host));
-        Ok(Target { base_url, http })
+        let permits = Arc::new(Semaphore::new(self.max_connections));
+        Ok(Target { base_url, http, permits })
     }
 }
 
@@ -242,7 +288,10 @@ impl fmt::Debug for HttpsTransportBuilder {
             .field("host", &self.host)
             .field("verification", &self.verification)
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_reply_size", &self.max_reply_size)
+            .field("max_connections", &self.max_connections)
             .field("allow_tls12", &self.allow_tls12)
             .finish_non_exhaustive()
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::tls;
+use crate::config::FileKind;
 use crate::error::ErrorKind;
 use crate::{Error, Result};
 
@@ -54,6 +55,11 @@ impl Identity {
         let key_what = format!("client key of the {what}");
         let (cert, cert_name) = self.cert.read(&cert_what, self.cert_setting.as_deref())?;
         let (key, key_name) = self.key.read(&key_what, self.key_setting.as_deref())?;
+        if let Pem::File(path) = &self.key
+            && let Some(warning) = FileKind::Key.check(path)
+        {
+            log::warn!("{warning}");
+        }
         let in_file = |err: Error, pem: &Pem, setting: &Option<String>| match (pem, err.kind()) {
             (Pem::File(path), ErrorKind::Tls { message }) => {
                 Error::config(Some(path.clone()), setting.as_deref(), message.clone())

@@ -6,15 +6,19 @@ pub(crate) mod tls;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::header::CONTENT_TYPE;
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout, timeout_at};
 
-pub use builder::HttpsTransportBuilder;
+pub use builder::{DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REPLY_SIZE, HttpsTransportBuilder};
 pub use tls::{CHIA_SERVER_NAME, ServerVerification};
 
-use crate::error::ErrorKind;
-use crate::transport::{BoxFuture, RawRequest, Transport};
+use crate::error::{ErrorKind, TimeLimit};
+use crate::transport::{BoxFuture, CallOptions, RawRequest, Transport};
 use crate::{ChiaConfig, Error, Result, Service};
 
 /// Carries requests to Chia services over HTTPS with mutual TLS.
@@ -24,11 +28,36 @@ use crate::{ChiaConfig, Error, Result, Service};
 pub struct HttpsTransport {
     /// Per service: where it is and how to reach it, or why it cannot be reached.
     targets: BTreeMap<Service, std::result::Result<Target, ErrorKind>>,
+    /// The time and size limits of calls that set none of their own.
+    limits: Limits,
 }
 
 struct Target {
     base_url: String,
     http: reqwest::Client,
+    /// One permit per call in flight: bounds the connections (and file descriptors) a burst
+    /// of calls can open.
+    permits: Arc<Semaphore>,
+}
+
+/// The limits of one call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) total: Duration,
+    pub(crate) read_idle: Duration,
+    pub(crate) connect: Duration,
+    pub(crate) max_reply_size: usize,
+}
+
+impl Limits {
+    fn with(self, options: &CallOptions) -> Limits {
+        Limits {
+            total: options.timeout.unwrap_or(self.total),
+            read_idle: options.read_timeout.unwrap_or(self.read_idle),
+            connect: self.connect,
+            max_reply_size: options.max_reply_size.unwrap_or(self.max_reply_size),
+        }
+    }
 }
 
 impl HttpsTransport {
@@ -69,14 +98,52 @@ impl HttpsTransport {
     async fn post(&self, request: RawRequest) -> Result<Bytes> {
         let target = self.target(request.service)?;
         let url = format!("{}/{}", target.base_url, request.route);
-        let mut http =
-            target.http.post(&url).header(CONTENT_TYPE, "application/json").body(request.body);
-        if let Some(timeout) = request.options.timeout {
-            http = http.timeout(timeout);
-        }
-        let response = http.send().await.map_err(|err| failure(&url, err, Stage::Exchange))?;
+        let limits = self.limits.with(&request.options);
+        let deadline = Instant::now() + limits.total;
+        let total = || Error::timeout_of(&url, TimeLimit::Total, limits.total);
+        // Waiting for a turn counts against the total: a burst queues instead of opening a
+        // connection per call.
+        let _permit = timeout_at(deadline, target.permits.acquire())
+            .await
+            .map_err(|_| total())?
+            .map_err(|_| Error::connect(&url, "the transport is shutting down"))?;
+        let exchange = target
+            .http
+            .post(&url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(request.body)
+            .send();
+        // The service computes its whole reply before sending its head, so until the head
+        // comes only the total limit applies.
+        let mut response = timeout_at(deadline, exchange)
+            .await
+            .map_err(|_| total())?
+            .map_err(|err| failure(&url, err, Stage::Exchange, &limits))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|err| failure(&url, err, Stage::Body))?;
+        let limit = limits.max_reply_size;
+        let announced = response.content_length();
+        if let Some(size) = announced.filter(|&size| size > limit as u64) {
+            return Err(Error::too_large(
+                format!("the reply of {url}"),
+                Some(usize::try_from(size).unwrap_or(usize::MAX)),
+                limit,
+            ));
+        }
+        let capacity = announced.map_or(0, |size| size as usize).min(limit);
+        let mut body = BytesMut::with_capacity(capacity);
+        loop {
+            let next = timeout_at(deadline, timeout(limits.read_idle, response.chunk()))
+                .await
+                .map_err(|_| total())?
+                .map_err(|_| Error::timeout_of(&url, TimeLimit::ReadIdle, limits.read_idle))?
+                .map_err(|err| failure(&url, err, Stage::Body, &limits))?;
+            let Some(chunk) = next else { break };
+            if body.len() + chunk.len() > limit {
+                return Err(Error::too_large(format!("the reply of {url}"), None, limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
         if status != reqwest::StatusCode::OK {
             return Err(Error::http_status(url, status.as_u16(), body));
         }
@@ -100,7 +167,10 @@ impl fmt::Debug for HttpsTransport {
                 Err(_) => (service, "<unreachable: see the first call's error>".to_owned()),
             })
             .collect();
-        f.debug_struct("HttpsTransport").field("targets", &urls).finish()
+        f.debug_struct("HttpsTransport")
+            .field("targets", &urls)
+            .field("limits", &self.limits)
+            .finish()
     }
 }
 
@@ -114,9 +184,11 @@ enum Stage {
 }
 
 /// Classifies a reqwest failure, keeping its innermost cause readable.
-fn failure(url: &str, err: reqwest::Error, stage: Stage) -> Error {
-    let error = if err.is_timeout() {
-        Error::timeout(url)
+fn failure(url: &str, err: reqwest::Error, stage: Stage, limits: &Limits) -> Error {
+    let error = if err.is_timeout() && err.is_connect() {
+        Error::timeout_of(url, TimeLimit::Connect, limits.connect)
+    } else if err.is_timeout() {
+        Error::timeout_of(url, TimeLimit::Total, limits.total)
     } else {
         let mut reason = err.to_string();
         let mut source = std::error::Error::source(&err);
