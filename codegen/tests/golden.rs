@@ -18,6 +18,7 @@ fn layout() -> Layout {
         rust_dir: PathBuf::from("expected/generated"),
         format_schema: None,
         json_schema_dir: Some(PathBuf::from("expected/json-schema")),
+        cli_table: None,
     }
 }
 

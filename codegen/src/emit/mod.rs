@@ -2,6 +2,7 @@
 //! `prettyplease`.
 
 mod calls;
+mod cli;
 mod client;
 mod dispatch;
 pub mod docs;
@@ -31,6 +32,8 @@ pub struct Layout {
     pub format_schema: Option<PathBuf>,
     /// Directory of the per-service JSON Schema documents, if they are generated.
     pub json_schema_dir: Option<PathBuf>,
+    /// Where to write the command line's table of endpoints and request fields, if anywhere.
+    pub cli_table: Option<PathBuf>,
 }
 
 impl Layout {
@@ -49,6 +52,7 @@ impl Default for Layout {
             rust_dir: PathBuf::from("chia-rpc/src/generated"),
             format_schema: Some(PathBuf::from("schema/format.schema.json")),
             json_schema_dir: Some(PathBuf::from("docs/json-schema")),
+            cli_table: Some(PathBuf::from("chia-rpc/src/bin/chia-rpc/schema_table.rs")),
         }
     }
 }
@@ -115,6 +119,11 @@ pub fn generate(ir: &Ir, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitErro
                 contents: json_schema::emit(ir, s),
             });
         }
+    }
+    if let Some(path) = &layout.cli_table {
+        let contents = rust_file("schema/", cli::emit(ir))
+            .map_err(|message| EmitError { path: path.clone(), message })?;
+        files.push(GeneratedFile { path: path.clone(), contents });
     }
     if let Some(path) = &layout.format_schema {
         let schema = crate::schema::format_json_schema();
