@@ -18,7 +18,7 @@ pub const JSON_ID: &str = "chia-rpc.json";
 pub struct FlagType {
     /// `optional<…>`: the flag may be left out.
     pub optional: bool,
-    /// `nullable<…>`: `null` is a value; left out, the model sends `null`.
+    /// `nullable<…>`: `null` is a value (the key is still required).
     pub nullable: bool,
     /// `list<…>`: the flag repeats, one item each time, or takes one JSON array.
     pub list: bool,
@@ -74,7 +74,7 @@ impl FlagType {
 
     /// Whether the request cannot go without it.
     pub fn required(self) -> bool {
-        !self.optional && !self.nullable
+        !self.optional
     }
 }
 
@@ -253,6 +253,10 @@ pub fn field_arg(field: &'static FieldInfo) -> Arg {
         }
         _ => arg.value_parser(move |input: &str| parse_flag(ty, input)),
     };
+    if matches!(ty.item, Item::Unsigned(_) | Item::Signed(_) | Item::Float) {
+        // `-1` is a value for the parser to judge, not a flag.
+        arg = arg.allow_negative_numbers(true);
+    }
     arg = if ty.list {
         arg.action(ArgAction::Append)
     } else if matches!(ty.item, Item::Bool) {
@@ -395,7 +399,7 @@ mod tests {
         assert!(ty.optional && ty.list && !ty.nullable && !ty.required());
         assert_eq!(ty.item_spelling, "bytes32");
         let ty = FlagType::of("nullable<u64>");
-        assert!(ty.nullable && !ty.required());
+        assert!(ty.nullable && ty.required());
         assert!(FlagType::of("u32").required());
     }
 
