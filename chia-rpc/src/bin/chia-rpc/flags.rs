@@ -291,14 +291,18 @@ fn value_name(ty: FlagType) -> &'static str {
 }
 
 fn help(field: &FieldInfo, ty: FlagType, long: bool) -> String {
-    let doc = field.doc.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut notes = vec![field.ty.to_owned()];
     if ty.required() {
         notes.push("required".to_owned());
     }
     if !long {
-        return format!("{doc} [{}]", notes.join(", "));
+        // One line: the first sentence.
+        let doc = field.doc.split_whitespace().collect::<Vec<_>>().join(" ");
+        let first = doc.find(". ").map_or(doc.as_str(), |end| &doc[..=end]);
+        return format!("{first} [{}]", notes.join(", "));
     }
+    // As the schema wraps it.
+    let doc = field.doc;
     match ty.item {
         Item::Hex(_) => notes.push("hex, `0x` optional".to_owned()),
         Item::Json(_) => notes.push("JSON".to_owned()),
