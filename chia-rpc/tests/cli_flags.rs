@@ -218,6 +218,29 @@ fn records_and_maps_are_json_checked_by_the_model() {
         &["full_node", "push_tx", "--spend-bundle", r#"{"coin_spends": 3}"#],
         "spend_bundle.coin_spends",
     );
+    // A list of records: one JSON object per flag, or one JSON array of them.
+    let puzzle_hash = format!("0x{}", hash("cd"));
+    let addition = format!(r#"{{"amount": 5, "puzzle_hash": "{puzzle_hash}"}}"#);
+    let one_by_one = dry_run(&[
+        "wallet",
+        "create_signed_transaction",
+        "--additions",
+        &addition,
+        "--additions",
+        &addition,
+    ]);
+    let whole = dry_run(&[
+        "wallet",
+        "create_signed_transaction",
+        "--additions",
+        &format!("[{addition}, {addition}]"),
+    ]);
+    assert_eq!(one_by_one["additions"], whole["additions"]);
+    assert_eq!(whole["additions"][1]["puzzle_hash"], puzzle_hash.as_str());
+    refused(
+        &["wallet", "create_signed_transaction", "--additions", r#"[{"amount": 5}]"#],
+        "puzzle_hash",
+    );
     let map = dry_run(&["wallet", "vc_add_proofs", "--proofs", r#"{"a": "1"}"#]);
     assert_eq!(map["proofs"], serde_json::json!({"a": "1"}));
 }

@@ -272,7 +272,9 @@ pub fn field_arg(field: &'static FieldInfo) -> Arg {
 
 /// One value given to the flag of a field of type `ty`.
 fn parse_flag(ty: FlagType, input: &str) -> Result<FlagValue, String> {
-    if ty.list && input.trim_start().starts_with('[') && !matches!(ty.item, Item::Json(_)) {
+    // An item that is itself an array (a tuple) is never the whole list.
+    let item_is_array = matches!(ty.item, Item::Json("array"));
+    if ty.list && input.trim_start().starts_with('[') && !item_is_array {
         return json(input, "array").map(FlagValue::Array);
     }
     if ty.nullable && input == "null" {
