@@ -164,11 +164,11 @@ fn main() -> ExitCode {
             return if err.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
         }
     };
-    let outcome = match matches.subcommand() {
-        Some((name, sub)) if Service::from_name(name).is_some() => {
-            Service::from_name(name).map_or(Ok(ExitCode::from(1)), |s| endpoints::run(s, sub))
-        }
-        _ => Cli::from_arg_matches(&matches)
+    let service =
+        matches.subcommand().and_then(|(name, sub)| Some((Service::from_name(name)?, sub)));
+    let outcome = match service {
+        Some((service, endpoint)) => endpoints::run(service, endpoint),
+        None => Cli::from_arg_matches(&matches)
             .map_err(|err| err.to_string())
             .and_then(|cli| run(cli.command)),
     };
