@@ -106,6 +106,7 @@ fn help_shows_summary_description_access_and_field_types() {
     assert!(short.contains("--node-type <NodeType>"), "{short}");
     let long = chia_rpc(&["full_node", "get_connections", "--help"]).stdout;
     assert!(long.contains("FullNode=1"), "{long}");
+    assert_eq!(chia_rpc(&["help", "full_node", "get_connections"]).stdout, long);
 }
 
 #[test]

@@ -152,9 +152,11 @@ fn cli_command(detailed: impl Fn(Service) -> bool) -> clap::Command {
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let first = args.get(1).and_then(|arg| arg.to_str());
-    let completing = first == Some("completions");
-    let matches = cli_command(|service| completing || first == Some(service.name()))
+    let word = |index: usize| args.get(index).and_then(|arg| arg.to_str());
+    let completing = word(1) == Some("completions");
+    // `chia-rpc SERVICE …` or `chia-rpc help SERVICE …`.
+    let named = if word(1) == Some("help") { word(2) } else { word(1) };
+    let matches = cli_command(|service| completing || named == Some(service.name()))
         .try_get_matches_from(&args);
     let matches = match matches {
         Ok(matches) => matches,
