@@ -22,6 +22,7 @@ fn layout() -> Layout {
         asyncapi_dir: None,
         reference_html: None,
         examples: Default::default(),
+        cli_table: None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! `prettyplease`.
 
 mod calls;
+mod cli;
 mod client;
 mod dispatch;
 pub mod docs;
@@ -44,6 +45,8 @@ pub struct Layout {
     pub reference_html: Option<PathBuf>,
     /// Captured replies the documents show as examples (see [`Layout::with_examples`]).
     pub examples: examples::Examples,
+    /// Where to write the command line's table of endpoints and request fields, if anywhere.
+    pub cli_table: Option<PathBuf>,
 }
 
 impl Layout {
@@ -74,6 +77,7 @@ impl Default for Layout {
             asyncapi_dir: Some(PathBuf::from("docs/asyncapi")),
             reference_html: Some(PathBuf::from("docs/reference/index.html")),
             examples: examples::Examples::default(),
+            cli_table: Some(PathBuf::from("chia-rpc/src/bin/chia-rpc/schema_table.rs")),
         }
     }
 }
@@ -146,6 +150,11 @@ pub fn generate(ir: &Ir, layout: &Layout) -> Result<Vec<GeneratedFile>, EmitErro
         });
     }
     documents_for_other_languages(ir, layout, &mut files);
+    if let Some(path) = &layout.cli_table {
+        let contents = rust_file("schema/", cli::emit(ir))
+            .map_err(|message| EmitError { path: path.clone(), message })?;
+        files.push(GeneratedFile { path: path.clone(), contents });
+    }
     if let Some(path) = &layout.format_schema {
         let schema = crate::schema::format_json_schema();
         let mut text = serde_json::to_string_pretty(&schema)
