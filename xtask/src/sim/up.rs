@@ -251,7 +251,13 @@ fn solver_alive(layout: &Layout, pid: u32) -> Result<(), String> {
 
 /// This binary, which the live suite runs for `sim restart-daemon`.
 fn xtask_binary() -> String {
-    std::env::current_exe().map(|path| path.display().to_string()).unwrap_or_default()
+    let path = std::env::current_exe().map(|path| path.display().to_string()).unwrap_or_default();
+    // The workspace build may have relinked this binary in place since it started (features
+    // unify differently there); the new one at the same path runs the same tasks.
+    match path.strip_suffix(" (deleted)") {
+        Some(rebuilt) => rebuilt.to_owned(),
+        None => path,
+    }
 }
 
 /// Whether a JSON balance is a number (or numeric string) above zero; balances may exceed u64.
