@@ -1,4 +1,5 @@
 //! Proof of use from another language, live: Python clients generated from
+//! (Named so that it runs before the `live` suite, which ends by deleting the wallet's keys.)
 //! `docs/openapi/full_node.json` and `wallet.json` by openapi-python-client call the harness's
 //! simulator over mutual TLS with the installation's private certificates.
 //!
