@@ -1,11 +1,10 @@
 //! Proof of use from another language, live: Python clients generated from
-//! (Named so that it runs before the `live` suite, which ends by deleting the wallet's keys.)
 //! `docs/openapi/full_node.json` and `wallet.json` by openapi-python-client call the harness's
 //! simulator over mutual TLS with the installation's private certificates.
 //!
 //! `cargo xtask test` runs it inside the simulator's network namespace with `CHIA_RPC_LIVE_ENV`
-//! set; run any other way, it shows as ignored. It only reads: it needs no state of the other
-//! live tests and changes none.
+//! set; run any other way, it shows as ignored. It only reads, but needs the harness's wallet
+//! key: its name makes it run before the `live` suite, which ends by deleting every key.
 
 // Test code: a failed unwrap is a failed test with its reason.
 #![allow(clippy::unwrap_used)]
