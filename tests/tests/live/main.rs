@@ -80,10 +80,7 @@ fn live(env: &BTreeMap<String, String>) -> Live {
     transports.insert(Service::Crawler, Arc::new(transport_for_root(crawler_root)));
     let capture = std::env::var_os("CHIA_RPC_CAPTURE_DIR").map(|dir| Capture {
         dir: PathBuf::from(dir),
-        redactions: vec![
-            (root.to_owned(), "<chia_root>"),
-            (crawler_root.to_owned(), "<crawler_root>"),
-        ],
+        redactions: recorder::machine_paths(root, crawler_root),
     });
     let recorder = Arc::new(Recorder { transports, called: Mutex::new(BTreeSet::new()), capture });
     let client = Client::from_arc(recorder.clone()).with_strictness(Strictness::Strict);

@@ -19,6 +19,21 @@ pub struct Recorder {
 }
 
 /// Where captured replies go, and the machine paths to take out of them.
+/// The paths of this machine that captured replies may quote (the roots, plot files, the
+/// venv's sources in tracebacks, temporary directories), each with its placeholder, most
+/// specific first.
+pub fn machine_paths(root: &str, crawler_root: &str) -> Vec<(String, &'static str)> {
+    let mut paths =
+        vec![(root.to_owned(), "<chia_root>"), (crawler_root.to_owned(), "<crawler_root>")];
+    // The roots live in `<sim dir>/run/`, beside the venv and the simulator's plots.
+    if let Some(at) = root.rfind("/run/") {
+        paths.push((root[..at].to_owned(), "<sim_dir>"));
+    }
+    let temp = std::env::temp_dir().display().to_string();
+    paths.push((temp.trim_end_matches('/').to_owned(), "<tmp>"));
+    paths
+}
+
 pub struct Capture {
     pub dir: PathBuf,
     pub redactions: Vec<(String, &'static str)>,

@@ -20,8 +20,8 @@ pub struct DaemonRecorder {
 
 impl DaemonRecorder {
     pub fn new(transport: DaemonTransport, capture: Option<PathBuf>, root: &str) -> Self {
-        let capture =
-            capture.map(|dir| Capture { dir, redactions: vec![(root.to_owned(), "<chia_root>")] });
+        let capture = capture
+            .map(|dir| Capture { dir, redactions: crate::recorder::machine_paths(root, root) });
         DaemonRecorder { transport, called: Mutex::new(BTreeSet::new()), capture }
     }
 
