@@ -10,6 +10,7 @@ use rustls::crypto::CryptoProvider;
 use tokio::sync::Semaphore;
 
 use super::identity::{Identity, Pem};
+use super::pool::Pool;
 use super::tls::{self, CHIA_SERVER_NAME, ServerVerification, TlsSettings};
 use super::{HttpsTransport, Limits, Target};
 use crate::{ChiaConfig, Error, Result, Service};
@@ -264,21 +265,15 @@ impl HttpsTransportBuilder {
             Error::config(None, None, format!("no client certificate was given for the {what}"))
         })?;
         let tls = tls::client_config(settings, identity.load(&what)?)?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|err| Error::tls(format!("building the HTTP client: {err}")))?;
         let port = own.port.unwrap_or(service.default_port());
         let base_url = format!("https://{}:{port}", bracket_ipv6(&self.host));
+        let pool = Pool::new(&self.host, port, tls)?;
         let permits = Arc::new(Semaphore::new(self.max_connections));
-        Ok(Target { base_url, http, permits })
+        Ok(Target { base_url, pool, permits })
     }
 }
 
-fn bracket_ipv6(host: &str) -> String {
+pub(super) fn bracket_ipv6(host: &str) -> String {
     if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host.to_owned() }
 }
 

@@ -2,6 +2,7 @@
 
 mod builder;
 pub(crate) mod identity;
+mod pool;
 pub(crate) mod tls;
 
 use std::collections::BTreeMap;
@@ -9,10 +10,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use reqwest::header::CONTENT_TYPE;
+use bytes::Bytes;
+use hyper::StatusCode;
 use tokio::sync::Semaphore;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, timeout_at};
 
 pub use builder::{DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REPLY_SIZE, HttpsTransportBuilder};
 pub use tls::{CHIA_SERVER_NAME, ServerVerification};
@@ -23,8 +24,13 @@ use crate::{ChiaConfig, Error, Result, Service};
 
 /// Carries requests to Chia services over HTTPS with mutual TLS.
 ///
-/// One transport serves every service: each has its own base URL and client certificate, and
-/// connections are pooled and reused. Wrap it in a [`crate::Client`] for typed calls.
+/// One transport serves every service: each has its own base URL and client certificate.
+/// Connections are HTTP/1.1 keep-alive and reused: a service sees at most as many connections
+/// as calls in flight to it. Wrap it in a [`crate::Client`] for typed calls.
+///
+/// It runs on any Tokio runtime, the current-thread one included (`#[tokio::main(flavor =
+/// "current_thread")]`), which on a machine with few cores shared with the node is often the
+/// faster choice.
 pub struct HttpsTransport {
     /// Per service: where it is and how to reach it, or why it cannot be reached.
     targets: BTreeMap<Service, std::result::Result<Target, ErrorKind>>,
@@ -34,7 +40,7 @@ pub struct HttpsTransport {
 
 struct Target {
     base_url: String,
-    http: reqwest::Client,
+    pool: pool::Pool,
     /// One permit per call in flight: bounds the connections (and file descriptors) a burst
     /// of calls can open.
     permits: Arc<Semaphore>,
@@ -107,47 +113,14 @@ impl HttpsTransport {
             .await
             .map_err(|_| total())?
             .map_err(|_| Error::connect(&url, "the transport is shutting down"))?;
-        let exchange = target
-            .http
-            .post(&url)
-            .header(CONTENT_TYPE, "application/json")
-            .body(request.body)
-            .send();
-        // The service computes its whole reply before sending its head, so until the head
-        // comes only the total limit applies.
-        let mut response = timeout_at(deadline, exchange)
+        let path = format!("/{}", request.route);
+        let reply = timeout_at(deadline, target.pool.post(&url, &path, request.body, &limits))
             .await
-            .map_err(|_| total())?
-            .map_err(|err| failure(&url, err, Stage::Exchange, &limits))?;
-        let status = response.status();
-        let limit = limits.max_reply_size;
-        let announced = response.content_length();
-        if let Some(size) = announced.filter(|&size| size > limit as u64) {
-            return Err(Error::too_large(
-                format!("the reply of {url}"),
-                Some(usize::try_from(size).unwrap_or(usize::MAX)),
-                limit,
-            ));
+            .map_err(|_| total())??;
+        if reply.status != StatusCode::OK {
+            return Err(Error::http_status(url, reply.status.as_u16(), reply.body));
         }
-        let capacity = announced.map_or(0, |size| size as usize).min(limit);
-        let mut body = BytesMut::with_capacity(capacity);
-        loop {
-            let next = timeout_at(deadline, timeout(limits.read_idle, response.chunk()))
-                .await
-                .map_err(|_| total())?
-                .map_err(|_| Error::timeout_of(&url, TimeLimit::ReadIdle, limits.read_idle))?
-                .map_err(|err| failure(&url, err, Stage::Body, &limits))?;
-            let Some(chunk) = next else { break };
-            if body.len() + chunk.len() > limit {
-                return Err(Error::too_large(format!("the reply of {url}"), None, limit));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let body = body.freeze();
-        if status != reqwest::StatusCode::OK {
-            return Err(Error::http_status(url, status.as_u16(), body));
-        }
-        Ok(body)
+        Ok(reply.body)
     }
 }
 
@@ -174,42 +147,9 @@ impl fmt::Debug for HttpsTransport {
     }
 }
 
-/// Where a call was when reqwest failed.
-#[derive(Clone, Copy)]
-enum Stage {
-    /// Connecting, sending, or waiting for the reply's head.
-    Exchange,
-    /// Reading the reply's body.
-    Body,
-}
-
-/// Classifies a reqwest failure, keeping its innermost cause readable.
-fn failure(url: &str, err: reqwest::Error, stage: Stage, limits: &Limits) -> Error {
-    let error = if err.is_timeout() && err.is_connect() {
-        Error::timeout_of(url, TimeLimit::Connect, limits.connect)
-    } else if err.is_timeout() {
-        Error::timeout_of(url, TimeLimit::Total, limits.total)
-    } else {
-        let mut reason = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            reason = cause.to_string();
-            source = cause.source();
-        }
-        match stage {
-            // Under TLS 1.3 the server refuses a client certificate after the client's side of
-            // the handshake is done, so the refusal arrives as the request goes out. The
-            // service never saw the request: no connection was made.
-            Stage::Exchange if err.is_connect() || tls_refusal(&err) => Error::connect(url, reason),
-            _ => Error::connection_lost(url, reason),
-        }
-    };
-    error.with_source(err)
-}
-
 /// Whether a TLS error (a fatal alert, a refused certificate) is among the causes.
-fn tls_refusal(err: &reqwest::Error) -> bool {
-    let mut source = std::error::Error::source(err);
+fn tls_refusal(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = err.source();
     while let Some(cause) = source {
         if cause.is::<rustls::Error>() {
             return true;

@@ -96,6 +96,12 @@ macro_rules! fixed_bytes {
             }
         }
 
+        impl FromHex for $name {
+            fn from_hex(text: &[u8]) -> Result<Self, HexError> {
+                hex::decode_array_bytes(text).map(Self)
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_str(HexVisitor::<Self>::new(concat!(
@@ -220,13 +226,28 @@ impl Serialize for Bytes {
     }
 }
 
+impl FromHex for Bytes {
+    fn from_hex(text: &[u8]) -> Result<Self, HexError> {
+        hex::decode_bytes(text).map(Self)
+    }
+}
+
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(HexVisitor::<Self>::new("hex bytes"))
     }
 }
 
-/// Parses any `FromStr<Err = HexError>` type from a JSON string.
+/// Decoding from the raw characters of a hex string.
+trait FromHex: Sized {
+    fn from_hex(text: &[u8]) -> Result<Self, HexError>;
+}
+
+/// Parses a [`FromHex`] type from a JSON string.
+///
+/// It asks for a string, not bytes: wrappers that track the path to a field (used by strict
+/// decoding) only see map keys given as strings. Bytes are taken as well, from formats that
+/// offer them.
 struct HexVisitor<T> {
     expecting: &'static str,
     target: std::marker::PhantomData<T>,
@@ -238,7 +259,7 @@ impl<T> HexVisitor<T> {
     }
 }
 
-impl<T: FromStr<Err = HexError>> Visitor<'_> for HexVisitor<T> {
+impl<T: FromHex> Visitor<'_> for HexVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -246,7 +267,12 @@ impl<T: FromStr<Err = HexError>> Visitor<'_> for HexVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
-        text.parse().map_err(|err: HexError| E::custom(format_args!("{err} in {text:?}")))
+        T::from_hex(text.as_bytes()).map_err(|err| E::custom(format_args!("{err} in {text:?}")))
+    }
+
+    fn visit_bytes<E: de::Error>(self, text: &[u8]) -> Result<T, E> {
+        T::from_hex(text)
+            .map_err(|err| E::custom(format_args!("{err} in {:?}", String::from_utf8_lossy(text))))
     }
 }
 
@@ -276,6 +302,22 @@ mod tests {
         assert_eq!(bytes.len(), 32);
         let err = Bytes32::try_from(&[3u8; 31][..]).unwrap_err();
         assert_eq!(err, HexError::WrongLength { expected: 32, actual: 31 });
+    }
+
+    #[test]
+    fn hex_in_json_is_read_with_escapes_and_refused_when_not_hex() {
+        let escaped: Bytes32 =
+            serde_json::from_str(&format!("\"\\u0030x{}\"", "ab".repeat(32))).unwrap();
+        assert_eq!(escaped, Bytes32::new([0xab; 32]));
+        let err = serde_json::from_str::<Bytes>("\"0xfg\"").unwrap_err();
+        assert!(
+            err.to_string().contains("invalid hex character 'g' at offset 1 in \"0xfg\""),
+            "{err}"
+        );
+        let err = serde_json::from_str::<Bytes>("[1, 2]").unwrap_err();
+        assert!(err.to_string().contains("expected hex bytes"), "{err}");
+        let from_value: Bytes = serde_json::from_value(serde_json::json!("0x0102")).unwrap();
+        assert_eq!(from_value.as_slice(), &[1, 2]);
     }
 
     #[test]
