@@ -150,6 +150,8 @@ impl Client {
                     tokio::time::sleep(retry.delay_before_retry(attempt)).await;
                     attempt += 1;
                 }
+                // Whatever status it came with, a reply to such an endpoint may hold a secret.
+                Err(err) if E::SENSITIVE => return Err(err.hiding_body()),
                 Err(err) => return Err(err),
             }
         }

@@ -458,9 +458,14 @@ async fn limits_set_per_call_override_the_transport() {
     let err = small
         .full_node()
         .healthz()
-        .into_call()
         .max_reply_size(10_000)
         .read_timeout(Duration::from_secs(1))
+        .await;
+    assert!(err.is_ok(), "{err:?}");
+    let err = small
+        .full_node()
+        .healthz()
+        .with_options(chia_rpc::transport::CallOptions::new().max_reply_size(10_000))
         .await;
     assert!(err.is_ok(), "{err:?}");
 
@@ -473,13 +478,8 @@ async fn limits_set_per_call_override_the_transport() {
             .unwrap(),
     );
     let started = Instant::now();
-    let err = client
-        .full_node()
-        .healthz()
-        .into_call()
-        .read_timeout(Duration::from_millis(300))
-        .await
-        .unwrap_err();
+    let err =
+        client.full_node().healthz().read_timeout(Duration::from_millis(300)).await.unwrap_err();
     assert_eq!(err.time_limit(), Some(TimeLimit::ReadIdle), "{err}");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 }
@@ -497,6 +497,17 @@ async fn retries_repeat_reads_only_and_never_a_transaction() {
     assert!(err.is_connection_lost(), "{err}");
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(server.received(), vec!["/get_block"; 3], "a read is sent up to 3 times");
+
+    // A call's own policy replaces the client's.
+    let err = client
+        .full_node()
+        .get_block(chia_rpc::Bytes32::new([1; 32]))
+        .retry(RetryPolicy::attempts(2).first_delay(Duration::from_millis(20)))
+        .await
+        .unwrap_err();
+    assert!(err.is_connection_lost(), "{err}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.received(), vec!["/get_block"; 2], "the call's policy: 2 attempts");
 
     let request: PushTx =
         serde_json::from_slice(&fixture("full_node/push_tx.request.json")).unwrap();
@@ -549,4 +560,28 @@ async fn a_decoded_failure_is_final_even_for_a_read() {
     let err = client.full_node().get_block(chia_rpc::Bytes32::new([1; 32])).await.unwrap_err();
     assert_eq!(err.rpc_code(), Some(&RpcErrorCode::BlockNotFound), "{err}");
     assert_eq!(server.received().len(), 1);
+}
+
+/// A reply to an endpoint that returns secrets is never shown in an error, even when it came
+/// with an HTTP error status; the bytes stay available to code that asks for them.
+#[tokio::test]
+async fn the_reply_of_an_endpoint_with_secrets_is_never_shown_in_an_error() {
+    let install = install();
+    let secret = "abandon ability able about above absent absorb abstract";
+    let body = format!(r#"{{"private_key": {{"seed": "{secret}"}}}}"#);
+    let server = serve(&install, Behaviour::Reply(500, body.clone())).await;
+    let transport =
+        builder(server.addr.port(), &install).port(Service::Wallet, server.addr.port()).build();
+    let client = Client::new(transport.unwrap());
+    let err = client.wallet().get_private_key(1).await.unwrap_err();
+    assert_eq!(err.status(), Some(500), "{err}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("abandon"), "{shown}");
+    match err.kind() {
+        ErrorKind::HttpStatus { body: kept, .. } => assert_eq!(kept.bytes(), body.as_bytes()),
+        other => panic!("{other:?}"),
+    }
+    // A reply of an endpoint without secrets is shown, in part.
+    let err = client.full_node().healthz().await.unwrap_err();
+    assert!(format!("{err}").contains("abandon"), "{err}");
 }

@@ -127,6 +127,15 @@ impl Error {
         self
     }
 
+    /// The same error with any reply body it carries never shown: for the replies of endpoints
+    /// that return secrets.
+    pub(crate) fn hiding_body(mut self) -> Self {
+        if let ErrorKind::HttpStatus { body, .. } = &mut self.inner.kind {
+            *body = Body::sensitive(body.bytes().clone());
+        }
+        self
+    }
+
     /// A configuration problem, naming the file and key at fault when there are ones.
     pub fn config(file: Option<PathBuf>, key: Option<&str>, message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config { file, key: key.map(str::to_owned), message: message.into() })

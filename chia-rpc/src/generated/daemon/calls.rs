@@ -37,6 +37,28 @@ impl PingCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -82,6 +104,28 @@ impl GetVersionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -131,6 +175,28 @@ impl GetStatusCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -178,6 +244,28 @@ impl GetRoutesCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -223,6 +311,28 @@ impl GetNetworkInfoCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -278,6 +388,28 @@ impl StartServiceCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -323,6 +455,28 @@ impl StopServiceCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -372,6 +526,28 @@ impl IsRunningCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -417,6 +593,28 @@ impl RunningServicesCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -466,6 +664,28 @@ impl RegisterServiceCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -513,6 +733,28 @@ impl ExitCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -558,6 +800,28 @@ impl GetPlottersCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -611,6 +875,28 @@ impl GetKeysForPlottingCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -882,6 +1168,28 @@ impl StartPlottingCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -927,6 +1235,28 @@ impl StopPlottingCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1000,6 +1330,28 @@ impl GetWalletAddressesCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1045,6 +1397,28 @@ impl IsKeyringLockedCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1094,6 +1468,28 @@ impl KeyringStatusCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1141,6 +1537,28 @@ impl UnlockKeyringCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1186,6 +1604,28 @@ impl ValidateKeyringPassphraseCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1253,6 +1693,28 @@ impl SetKeyringPassphraseCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1298,6 +1760,28 @@ impl RemoveKeyringPassphraseCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1363,6 +1847,28 @@ impl AddPrivateKeyCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1436,6 +1942,28 @@ impl AddKeyCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1493,6 +2021,28 @@ impl CheckKeysCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1554,6 +2104,28 @@ impl DeleteAllKeysCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1611,6 +2183,28 @@ impl DeleteKeyByFingerprintCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1672,6 +2266,28 @@ impl GetAllPrivateKeysCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1729,6 +2345,28 @@ impl GetFirstPrivateKeyCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1796,6 +2434,28 @@ impl GetKeyForFingerprintCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1859,6 +2519,28 @@ impl GetKeyCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1926,6 +2608,28 @@ impl GetKeysCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1983,6 +2687,28 @@ impl GetPublicKeyCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -2044,6 +2770,28 @@ impl GetPublicKeysCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -2103,6 +2851,28 @@ impl SetLabelCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -2160,6 +2930,28 @@ impl DeleteLabelCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.

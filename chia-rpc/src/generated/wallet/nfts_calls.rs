@@ -177,6 +177,28 @@ impl NftMintNftCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -228,6 +250,28 @@ impl NftCountNftsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -295,6 +339,28 @@ impl NftGetNftsCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -346,6 +412,28 @@ impl NftGetByDidCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -503,6 +591,28 @@ impl NftSetNftDidCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -548,6 +658,28 @@ impl NftSetNftStatusCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -597,6 +729,28 @@ impl NftGetWalletDidCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -642,6 +796,28 @@ impl NftGetWalletsWithDidsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -695,6 +871,28 @@ impl NftGetInfoCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -846,6 +1044,28 @@ impl NftTransferNftCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -995,6 +1215,28 @@ impl NftAddUriCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1052,6 +1294,28 @@ impl NftCalculateRoyaltiesCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1275,6 +1539,28 @@ impl NftMintBulkCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1430,6 +1716,28 @@ impl NftSetDidBulkCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1577,6 +1885,28 @@ impl NftTransferBulkCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.

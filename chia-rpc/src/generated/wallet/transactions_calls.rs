@@ -40,6 +40,28 @@ impl GetWalletBalanceCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -93,6 +115,28 @@ impl GetWalletBalancesCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -138,6 +182,28 @@ impl GetTransactionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -230,6 +296,28 @@ impl GetTransactionsCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -289,6 +377,28 @@ impl GetTransactionCountCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -346,6 +456,28 @@ impl GetNextAddressCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -510,6 +642,28 @@ impl SendTransactionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -733,6 +887,28 @@ impl SendTransactionMultiCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -894,6 +1070,28 @@ impl SpendClawbackCoinsCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -945,6 +1143,28 @@ impl GetFarmedAmountCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1159,6 +1379,28 @@ impl CreateSignedTransactionCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1206,6 +1448,28 @@ impl DeleteUnconfirmedTransactionsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1304,6 +1568,28 @@ impl SelectCoinsCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1393,6 +1679,28 @@ impl GetSpendableCoinsCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1464,6 +1772,28 @@ impl GetCoinRecordsByNamesCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1509,6 +1839,28 @@ impl GetPuzzleAndSolutionCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1558,6 +1910,28 @@ impl GetCurrentDerivationIndexCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1605,6 +1979,28 @@ impl ExtendDerivationIndexCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -1650,6 +2046,28 @@ impl GetTransactionMemoCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1799,6 +2217,28 @@ impl SplitCoinsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -1980,6 +2420,28 @@ impl CombineCoinsCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -2025,6 +2487,28 @@ impl RegisterRemoteCoinsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
@@ -2162,6 +2646,28 @@ impl GetCoinRecordsCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
