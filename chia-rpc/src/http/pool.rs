@@ -51,11 +51,7 @@ pub(super) struct Reply {
 }
 
 impl Pool {
-    pub(super) fn new(
-        host: &str,
-        port: u16,
-        tls: rustls::ClientConfig,
-    ) -> Result<Pool> {
+    pub(super) fn new(host: &str, port: u16, tls: rustls::ClientConfig) -> Result<Pool> {
         let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
         let server_name = ServerName::try_from(host.clone())
             .map_err(|err| Error::config(None, None, format!("host {host:?}: {err}")))?;
@@ -213,7 +209,11 @@ async fn read_body(
         let Ok(data) = frame.into_data() else { continue };
         read += data.len();
         if read > limits.max_reply_size {
-            return Err(Error::too_large(format!("the reply of {url}"), None, limits.max_reply_size));
+            return Err(Error::too_large(
+                format!("the reply of {url}"),
+                None,
+                limits.max_reply_size,
+            ));
         }
         match (&mut buffer, first.take()) {
             (Some(buffer), _) => buffer.extend_from_slice(&data),
