@@ -16,6 +16,28 @@ impl GetSecretKeyCall {
         Self(self.0.timeout(timeout))
     }
 
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
+    }
+
     /// Decode this call's reply strictly or leniently, instead of as the client does.
     pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
         Self(self.0.strictness(strictness))
@@ -73,6 +95,28 @@ impl PayCall {
     /// The longest this call may take, instead of the client's timeout.
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
         Self(self.0.timeout(timeout))
+    }
+
+    /// The longest the service may go silent once its reply has begun, instead of the
+    /// transport's read timeout.
+    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
+        Self(self.0.read_timeout(timeout))
+    }
+
+    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
+    pub fn max_reply_size(self, bytes: usize) -> Self {
+        Self(self.0.max_reply_size(bytes))
+    }
+
+    /// Every per-call option at once; options left unset keep what the call has.
+    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
+    /// only reads.
+    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
+        Self(self.0.retry(policy))
     }
 
     /// Decode this call's reply strictly or leniently, instead of as the client does.
