@@ -5,6 +5,7 @@ mod capture;
 mod codegen;
 mod docs_tools;
 mod drift;
+mod fuzz;
 mod sim;
 mod test_cmd;
 
@@ -25,6 +26,8 @@ tasks:
   docs-tools                 install the validators, client generator and browser driver
                              the tests of docs/ run (cargo xtask test does it first)
   bench [--short]            chia-rpc beside a raw client against a local mutual-TLS server
+  fuzz [--seconds N] [TARGET...]
+                             run the cargo-fuzz targets from the captured replies (nightly)
 ";
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         ["drift", rest @ ..] => drift::run(rest),
         ["docs-tools", rest @ ..] => docs_tools::run(rest),
         ["bench", rest @ ..] => bench::run(rest),
+        ["fuzz", rest @ ..] => fuzz::run(rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -355,3 +355,15 @@ impl std::error::Error for Error {
         self.inner.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
+
+/// The innermost cause of an error, which is the readable one (the outer layers of a network
+/// error mostly say where it happened, not what).
+pub(crate) fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut reason = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        reason = cause.to_string();
+        source = cause.source();
+    }
+    reason
+}

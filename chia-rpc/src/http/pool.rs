@@ -22,7 +22,7 @@ use tokio::sync::oneshot;
 use tokio_rustls::TlsConnector;
 
 use super::Limits;
-use crate::error::TimeLimit;
+use crate::error::{TimeLimit, innermost};
 use crate::{Error, Result};
 
 /// An idle connection older than this is closed rather than reused, before the server closes it:
@@ -260,15 +260,4 @@ async fn exchange_failure(url: &str, err: hyper::Error, ended: Option<Ended>) ->
 /// request: no connection was made.
 fn refused(url: &str, err: hyper::Error) -> Error {
     Error::connect(url, innermost(&err)).with_source(err)
-}
-
-/// The innermost cause of an error, which says what actually went wrong.
-fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut reason = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        reason = cause.to_string();
-        source = cause.source();
-    }
-    reason
 }

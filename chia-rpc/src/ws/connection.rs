@@ -13,6 +13,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::envelope::{self, Incoming};
+use crate::error::innermost;
 use crate::http::tls::CHIA_SERVER_NAME;
 use crate::{Error, Result};
 
@@ -139,17 +140,6 @@ pub(super) async fn register(
     tokio::time::timeout(timeout, answers)
         .await
         .map_err(|_| Error::timeout(format!("{url} (register_service)")))?
-}
-
-/// The innermost cause of an error, which is the readable one.
-pub(super) fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut reason = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        reason = cause.to_string();
-        source = cause.source();
-    }
-    reason
 }
 
 /// Whether a WebSocket error is an incoming message over the size limit, with its size.

@@ -10,9 +10,10 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::connection::{self, Socket, innermost, oversized};
+use super::connection::{self, Socket, oversized};
 use super::envelope::Incoming;
 use super::{Broadcast, Frame, RawPush, Shared};
+use crate::error::innermost;
 use crate::{Error, Result};
 
 /// Why a connection ended.
