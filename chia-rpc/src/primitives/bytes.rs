@@ -104,11 +104,10 @@ macro_rules! fixed_bytes {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str(HexVisitor::<Self>::new(concat!(
-                    "hex of ",
-                    stringify!($len),
-                    " bytes"
-                )))
+                deserialize_hex(
+                    deserializer,
+                    concat!("hex of ", stringify!($len), " bytes"),
+                )
             }
         }
     };
@@ -234,7 +233,23 @@ impl FromHex for Bytes {
 
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(HexVisitor::<Self>::new("hex bytes"))
+        deserialize_hex(deserializer, "hex bytes")
+    }
+}
+
+/// Reads a hex string. serde_json hands a string asked for as bytes over without checking
+/// that it is UTF-8, a check hex decoding makes anyway, so that is the usual way. A strict
+/// decode asks for a string instead: the unknown-field tracker it runs under follows map keys
+/// (some maps are keyed by hashes) only when they are read as strings.
+fn deserialize_hex<'de, D: Deserializer<'de>, T: FromHex>(
+    deserializer: D,
+    expecting: &'static str,
+) -> Result<T, D::Error> {
+    let visitor = HexVisitor::<T>::new(expecting);
+    if crate::decode::refuses_unknown_values() {
+        deserializer.deserialize_str(visitor)
+    } else {
+        deserializer.deserialize_bytes(visitor)
     }
 }
 
@@ -245,9 +260,7 @@ trait FromHex: Sized {
 
 /// Parses a [`FromHex`] type from a JSON string.
 ///
-/// It asks for a string, not bytes: wrappers that track the path to a field (used by strict
-/// decoding) only see map keys given as strings. Bytes are taken as well, from formats that
-/// offer them.
+/// It takes the string as text or as its raw bytes, whichever the format offers.
 struct HexVisitor<T> {
     expecting: &'static str,
     target: std::marker::PhantomData<T>,
@@ -318,6 +331,16 @@ mod tests {
         assert!(err.to_string().contains("expected hex bytes"), "{err}");
         let from_value: Bytes = serde_json::from_value(serde_json::json!("0x0102")).unwrap();
         assert_eq!(from_value.as_slice(), &[1, 2]);
+    }
+
+    #[test]
+    fn hashes_as_map_keys_decode() {
+        let key = "ab".repeat(32);
+        let map: std::collections::BTreeMap<Bytes32, u8> =
+            serde_json::from_str(&format!("{{\"{key}\": 1, \"0x{}\": 2}}", "cd".repeat(32)))
+                .unwrap();
+        assert_eq!(map[&Bytes32::new([0xab; 32])], 1);
+        assert_eq!(map[&Bytes32::new([0xcd; 32])], 2);
     }
 
     #[test]
