@@ -51,6 +51,8 @@
 // and in the golden tests of the generator.
 extern crate self as chia_rpc;
 
+mod call_builder;
+
 mod client;
 mod coin;
 pub mod config;

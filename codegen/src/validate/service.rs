@@ -16,8 +16,19 @@ const RESERVED_MODULES: &[&str] = &["service", "types", "dispatch", "error_codes
 
 /// Methods of every generated request and call builder, which an optional field's setter
 /// would clash with.
-const CALL_METHODS: &[&str] =
-    &["new", "timeout", "strictness", "request", "into_call", "into_future", "send"];
+const CALL_METHODS: &[&str] = &[
+    "new",
+    "timeout",
+    "read_timeout",
+    "max_reply_size",
+    "with_options",
+    "retry",
+    "strictness",
+    "request",
+    "into_call",
+    "into_future",
+    "send",
+];
 
 /// Where each service is declared: name -> (file index, location).
 pub(super) type ServiceLocs = BTreeMap<String, (usize, Location)>;

@@ -12,68 +12,7 @@ use super::{
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPeerCountsCall(chia_rpc::Call<GetPeerCounts>);
-
-impl GetPeerCountsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPeerCounts {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPeerCounts> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetPeerCounts>> for GetPeerCountsCall {
-    fn from(call: chia_rpc::Call<GetPeerCounts>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPeerCountsCall {
-    type Output = chia_rpc::Result<GetPeerCountsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPeerCountsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetPeerCountsCall, GetPeerCounts, GetPeerCountsResponse);
 
 /// A `get_ips_after_timestamp` call being built: IP addresses of full nodes seen more recently than a time, a page at a time.
 ///
@@ -94,64 +33,7 @@ impl GetIpsAfterTimestampCall {
         self.0.request_mut().limit = Some(limit);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetIpsAfterTimestamp {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetIpsAfterTimestamp> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetIpsAfterTimestamp>> for GetIpsAfterTimestampCall {
-    fn from(call: chia_rpc::Call<GetIpsAfterTimestamp>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetIpsAfterTimestampCall {
-    type Output = chia_rpc::Result<GetIpsAfterTimestampResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetIpsAfterTimestampResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetIpsAfterTimestampCall, GetIpsAfterTimestamp, GetIpsAfterTimestampResponse
+);

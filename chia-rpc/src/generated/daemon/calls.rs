@@ -30,68 +30,7 @@ use crate::generated::types::{BladebitPlotType, PlotterName};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct PingCall(chia_rpc::Call<Ping>);
-
-impl PingCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &Ping {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<Ping> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<Ping>> for PingCall {
-    fn from(call: chia_rpc::Call<Ping>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for PingCall {
-    type Output = chia_rpc::Result<PingResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<PingResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(PingCall, Ping, PingResponse);
 
 /// A `get_version` call being built: The chia-blockchain version the daemon runs.
 ///
@@ -99,68 +38,7 @@ impl std::future::IntoFuture for PingCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetVersionCall(chia_rpc::Call<GetVersion>);
-
-impl GetVersionCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetVersion {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetVersion> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetVersion>> for GetVersionCall {
-    fn from(call: chia_rpc::Call<GetVersion>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetVersionCall {
-    type Output = chia_rpc::Result<GetVersionResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetVersionResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetVersionCall, GetVersion, GetVersionResponse);
 
 /// A `get_status` call being built: Whether the daemon is initialized.
 ///
@@ -168,68 +46,7 @@ impl std::future::IntoFuture for GetVersionCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetStatusCall(chia_rpc::Call<GetStatus>);
-
-impl GetStatusCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetStatus {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetStatus> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetStatus>> for GetStatusCall {
-    fn from(call: chia_rpc::Call<GetStatus>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetStatusCall {
-    type Output = chia_rpc::Result<GetStatusResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetStatusResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetStatusCall, GetStatus, GetStatusResponse);
 
 /// A `get_routes` call being built: The commands of the daemon's command table.
 ///
@@ -237,68 +54,7 @@ impl std::future::IntoFuture for GetStatusCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetRoutesCall(chia_rpc::Call<GetRoutes>);
-
-impl GetRoutesCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetRoutes {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetRoutes> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetRoutes>> for GetRoutesCall {
-    fn from(call: chia_rpc::Call<GetRoutes>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetRoutesCall {
-    type Output = chia_rpc::Result<GetRoutesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetRoutesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetRoutesCall, GetRoutes, GetRoutesResponse);
 
 /// A `get_network_info` call being built: The network the daemon's configuration selects, and its address prefix.
 ///
@@ -306,68 +62,7 @@ impl std::future::IntoFuture for GetRoutesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetNetworkInfoCall(chia_rpc::Call<GetNetworkInfo>);
-
-impl GetNetworkInfoCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetNetworkInfo {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetNetworkInfo> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetNetworkInfo>> for GetNetworkInfoCall {
-    fn from(call: chia_rpc::Call<GetNetworkInfo>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetNetworkInfoCall {
-    type Output = chia_rpc::Result<GetNetworkInfoResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetNetworkInfoResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetNetworkInfoCall, GetNetworkInfo, GetNetworkInfoResponse);
 
 /// A `start_service` call being built: Launches a Chia service as a child process of the daemon.
 ///
@@ -382,67 +77,8 @@ impl StartServiceCall {
         self.0.request_mut().testing = Some(testing);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &StartService {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<StartService> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<StartService>> for StartServiceCall {
-    fn from(call: chia_rpc::Call<StartService>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for StartServiceCall {
-    type Output = chia_rpc::Result<StartServiceResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<StartServiceResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(StartServiceCall, StartService, StartServiceResponse);
 
 /// A `stop_service` call being built: Stops a service the daemon launched.
 ///
@@ -450,68 +86,7 @@ impl std::future::IntoFuture for StartServiceCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct StopServiceCall(chia_rpc::Call<StopService>);
-
-impl StopServiceCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &StopService {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<StopService> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<StopService>> for StopServiceCall {
-    fn from(call: chia_rpc::Call<StopService>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for StopServiceCall {
-    type Output = chia_rpc::Result<StopServiceResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<StopServiceResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(StopServiceCall, StopService, StopServiceResponse);
 
 /// A `is_running` call being built: Whether a service is running.
 ///
@@ -519,68 +94,7 @@ impl std::future::IntoFuture for StopServiceCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct IsRunningCall(chia_rpc::Call<IsRunning>);
-
-impl IsRunningCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &IsRunning {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<IsRunning> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<IsRunning>> for IsRunningCall {
-    fn from(call: chia_rpc::Call<IsRunning>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for IsRunningCall {
-    type Output = chia_rpc::Result<IsRunningResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<IsRunningResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(IsRunningCall, IsRunning, IsRunningResponse);
 
 /// A `running_services` call being built: The names of every running service and registered connection.
 ///
@@ -588,68 +102,7 @@ impl std::future::IntoFuture for IsRunningCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct RunningServicesCall(chia_rpc::Call<RunningServices>);
-
-impl RunningServicesCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &RunningServices {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<RunningServices> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<RunningServices>> for RunningServicesCall {
-    fn from(call: chia_rpc::Call<RunningServices>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for RunningServicesCall {
-    type Output = chia_rpc::Result<RunningServicesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<RunningServicesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(RunningServicesCall, RunningServices, RunningServicesResponse);
 
 /// A `register_service` call being built: Subscribes this connection to the messages sent to a name.
 ///
@@ -657,68 +110,7 @@ impl std::future::IntoFuture for RunningServicesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct RegisterServiceCall(chia_rpc::Call<RegisterService>);
-
-impl RegisterServiceCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &RegisterService {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<RegisterService> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<RegisterService>> for RegisterServiceCall {
-    fn from(call: chia_rpc::Call<RegisterService>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for RegisterServiceCall {
-    type Output = chia_rpc::Result<RegisterServiceResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<RegisterServiceResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(RegisterServiceCall, RegisterService, RegisterServiceResponse);
 
 /// A `exit` call being built: Stops every service the daemon launched, then the daemon itself.
 ///
@@ -726,68 +118,7 @@ impl std::future::IntoFuture for RegisterServiceCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct ExitCall(chia_rpc::Call<Exit>);
-
-impl ExitCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &Exit {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<Exit> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<Exit>> for ExitCall {
-    fn from(call: chia_rpc::Call<Exit>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for ExitCall {
-    type Output = chia_rpc::Result<ExitResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<ExitResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(ExitCall, Exit, ExitResponse);
 
 /// A `get_plotters` call being built: The plotters chia knows and whether each is installed.
 ///
@@ -795,68 +126,7 @@ impl std::future::IntoFuture for ExitCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPlottersCall(chia_rpc::Call<GetPlotters>);
-
-impl GetPlottersCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPlotters {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPlotters> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetPlotters>> for GetPlottersCall {
-    fn from(call: chia_rpc::Call<GetPlotters>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPlottersCall {
-    type Output = chia_rpc::Result<GetPlottersResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPlottersResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetPlottersCall, GetPlotters, GetPlottersResponse);
 
 /// A `get_keys_for_plotting` call being built: The farmer and pool public keys to create plots with, per key of the keychain.
 ///
@@ -871,67 +141,10 @@ impl GetKeysForPlottingCall {
         self.0.request_mut().fingerprints = Some(fingerprints);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetKeysForPlotting {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetKeysForPlotting> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetKeysForPlotting>> for GetKeysForPlottingCall {
-    fn from(call: chia_rpc::Call<GetKeysForPlotting>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetKeysForPlottingCall {
-    type Output = chia_rpc::Result<GetKeysForPlottingResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetKeysForPlottingResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetKeysForPlottingCall, GetKeysForPlotting, GetKeysForPlottingResponse
+);
 
 /// A `start_plotting` call being built: Queues plotting jobs that run a plotter through `chia plotters`.
 ///
@@ -1162,67 +375,8 @@ impl StartPlottingCall {
         self.0.request_mut().no_t2_direct = Some(no_t2_direct);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &StartPlotting {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<StartPlotting> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<StartPlotting>> for StartPlottingCall {
-    fn from(call: chia_rpc::Call<StartPlotting>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for StartPlottingCall {
-    type Output = chia_rpc::Result<StartPlottingResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<StartPlottingResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(StartPlottingCall, StartPlotting, StartPlottingResponse);
 
 /// A `stop_plotting` call being built: Cancels a plotting job and removes it from the queue.
 ///
@@ -1230,68 +384,7 @@ impl std::future::IntoFuture for StartPlottingCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct StopPlottingCall(chia_rpc::Call<StopPlotting>);
-
-impl StopPlottingCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &StopPlotting {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<StopPlotting> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<StopPlotting>> for StopPlottingCall {
-    fn from(call: chia_rpc::Call<StopPlotting>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for StopPlottingCall {
-    type Output = chia_rpc::Result<StopPlottingResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<StopPlottingResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(StopPlottingCall, StopPlotting, StopPlottingResponse);
 
 /// A `get_wallet_addresses` call being built: Standard wallet addresses derived from keys of the keychain.
 ///
@@ -1324,67 +417,10 @@ impl GetWalletAddressesCall {
         self.0.request_mut().non_observer_derivation = Some(non_observer_derivation);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetWalletAddresses {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetWalletAddresses> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetWalletAddresses>> for GetWalletAddressesCall {
-    fn from(call: chia_rpc::Call<GetWalletAddresses>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetWalletAddressesCall {
-    type Output = chia_rpc::Result<GetWalletAddressesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetWalletAddressesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetWalletAddressesCall, GetWalletAddresses, GetWalletAddressesResponse
+);
 
 /// A `is_keyring_locked` call being built: Whether the keyring is locked by a passphrase.
 ///
@@ -1392,68 +428,7 @@ impl std::future::IntoFuture for GetWalletAddressesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct IsKeyringLockedCall(chia_rpc::Call<IsKeyringLocked>);
-
-impl IsKeyringLockedCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &IsKeyringLocked {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<IsKeyringLocked> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<IsKeyringLocked>> for IsKeyringLockedCall {
-    fn from(call: chia_rpc::Call<IsKeyringLocked>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for IsKeyringLockedCall {
-    type Output = chia_rpc::Result<IsKeyringLockedResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<IsKeyringLockedResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(IsKeyringLockedCall, IsKeyringLocked, IsKeyringLockedResponse);
 
 /// A `keyring_status` call being built: The state of the keyring and its passphrase.
 ///
@@ -1461,68 +436,7 @@ impl std::future::IntoFuture for IsKeyringLockedCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct KeyringStatusCall(chia_rpc::Call<KeyringStatus>);
-
-impl KeyringStatusCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &KeyringStatus {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<KeyringStatus> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<KeyringStatus>> for KeyringStatusCall {
-    fn from(call: chia_rpc::Call<KeyringStatus>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for KeyringStatusCall {
-    type Output = chia_rpc::Result<KeyringStatusResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<KeyringStatusResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(KeyringStatusCall, KeyringStatus, KeyringStatusResponse);
 
 /// A `unlock_keyring` call being built: Unlocks the keyring with its passphrase.
 ///
@@ -1530,68 +444,7 @@ impl std::future::IntoFuture for KeyringStatusCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct UnlockKeyringCall(chia_rpc::Call<UnlockKeyring>);
-
-impl UnlockKeyringCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &UnlockKeyring {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<UnlockKeyring> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<UnlockKeyring>> for UnlockKeyringCall {
-    fn from(call: chia_rpc::Call<UnlockKeyring>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for UnlockKeyringCall {
-    type Output = chia_rpc::Result<UnlockKeyringResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<UnlockKeyringResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(UnlockKeyringCall, UnlockKeyring, UnlockKeyringResponse);
 
 /// A `validate_keyring_passphrase` call being built: Checks a passphrase against the keyring without unlocking it.
 ///
@@ -1599,68 +452,10 @@ impl std::future::IntoFuture for UnlockKeyringCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct ValidateKeyringPassphraseCall(chia_rpc::Call<ValidateKeyringPassphrase>);
-
-impl ValidateKeyringPassphraseCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &ValidateKeyringPassphrase {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<ValidateKeyringPassphrase> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<ValidateKeyringPassphrase>> for ValidateKeyringPassphraseCall {
-    fn from(call: chia_rpc::Call<ValidateKeyringPassphrase>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for ValidateKeyringPassphraseCall {
-    type Output = chia_rpc::Result<ValidateKeyringPassphraseResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<ValidateKeyringPassphraseResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    ValidateKeyringPassphraseCall, ValidateKeyringPassphrase,
+    ValidateKeyringPassphraseResponse
+);
 
 /// A `set_keyring_passphrase` call being built: Sets or changes the passphrase that encrypts the keyring.
 ///
@@ -1687,67 +482,10 @@ impl SetKeyringPassphraseCall {
         self.0.request_mut().save_passphrase = Some(save_passphrase);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SetKeyringPassphrase {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SetKeyringPassphrase> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SetKeyringPassphrase>> for SetKeyringPassphraseCall {
-    fn from(call: chia_rpc::Call<SetKeyringPassphrase>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SetKeyringPassphraseCall {
-    type Output = chia_rpc::Result<SetKeyringPassphraseResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SetKeyringPassphraseResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SetKeyringPassphraseCall, SetKeyringPassphrase, SetKeyringPassphraseResponse
+);
 
 /// A `remove_keyring_passphrase` call being built: Removes the user's keyring passphrase.
 ///
@@ -1755,68 +493,9 @@ impl std::future::IntoFuture for SetKeyringPassphraseCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct RemoveKeyringPassphraseCall(chia_rpc::Call<RemoveKeyringPassphrase>);
-
-impl RemoveKeyringPassphraseCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &RemoveKeyringPassphrase {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<RemoveKeyringPassphrase> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<RemoveKeyringPassphrase>> for RemoveKeyringPassphraseCall {
-    fn from(call: chia_rpc::Call<RemoveKeyringPassphrase>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for RemoveKeyringPassphraseCall {
-    type Output = chia_rpc::Result<RemoveKeyringPassphraseResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<RemoveKeyringPassphraseResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    RemoveKeyringPassphraseCall, RemoveKeyringPassphrase, RemoveKeyringPassphraseResponse
+);
 
 /// A `add_private_key` call being built: Adds a key to the keychain from its mnemonic (older form of `add_key`).
 ///
@@ -1843,67 +522,8 @@ impl AddPrivateKeyCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &AddPrivateKey {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<AddPrivateKey> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<AddPrivateKey>> for AddPrivateKeyCall {
-    fn from(call: chia_rpc::Call<AddPrivateKey>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for AddPrivateKeyCall {
-    type Output = chia_rpc::Result<AddPrivateKeyResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<AddPrivateKeyResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(AddPrivateKeyCall, AddPrivateKey, AddPrivateKeyResponse);
 
 /// A `add_key` call being built: Adds a key to the keychain from its mnemonic, or a public key only.
 ///
@@ -1936,67 +556,8 @@ impl AddKeyCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &AddKey {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<AddKey> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<AddKey>> for AddKeyCall {
-    fn from(call: chia_rpc::Call<AddKey>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for AddKeyCall {
-    type Output = chia_rpc::Result<AddKeyResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<AddKeyResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(AddKeyCall, AddKey, AddKeyResponse);
 
 /// A `check_keys` call being built: Makes config.yaml fit the keys of the keychain.
 ///
@@ -2017,67 +578,8 @@ impl CheckKeysCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CheckKeys {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CheckKeys> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<CheckKeys>> for CheckKeysCall {
-    fn from(call: chia_rpc::Call<CheckKeys>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CheckKeysCall {
-    type Output = chia_rpc::Result<CheckKeysResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CheckKeysResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CheckKeysCall, CheckKeys, CheckKeysResponse);
 
 /// A `delete_all_keys` call being built: Removes every key, and its label, from the keychain.
 ///
@@ -2098,67 +600,8 @@ impl DeleteAllKeysCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteAllKeys {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DeleteAllKeys> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DeleteAllKeys>> for DeleteAllKeysCall {
-    fn from(call: chia_rpc::Call<DeleteAllKeys>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DeleteAllKeysCall {
-    type Output = chia_rpc::Result<DeleteAllKeysResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DeleteAllKeysResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DeleteAllKeysCall, DeleteAllKeys, DeleteAllKeysResponse);
 
 /// A `delete_key_by_fingerprint` call being built: Removes a key, and its label, from the keychain.
 ///
@@ -2179,67 +622,10 @@ impl DeleteKeyByFingerprintCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteKeyByFingerprint {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DeleteKeyByFingerprint> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DeleteKeyByFingerprint>> for DeleteKeyByFingerprintCall {
-    fn from(call: chia_rpc::Call<DeleteKeyByFingerprint>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DeleteKeyByFingerprintCall {
-    type Output = chia_rpc::Result<DeleteKeyByFingerprintResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DeleteKeyByFingerprintResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DeleteKeyByFingerprintCall, DeleteKeyByFingerprint, DeleteKeyByFingerprintResponse
+);
 
 /// A `get_all_private_keys` call being built: The public key and entropy of every key with secrets.
 ///
@@ -2260,67 +646,10 @@ impl GetAllPrivateKeysCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetAllPrivateKeys {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetAllPrivateKeys> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetAllPrivateKeys>> for GetAllPrivateKeysCall {
-    fn from(call: chia_rpc::Call<GetAllPrivateKeys>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetAllPrivateKeysCall {
-    type Output = chia_rpc::Result<GetAllPrivateKeysResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetAllPrivateKeysResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetAllPrivateKeysCall, GetAllPrivateKeys, GetAllPrivateKeysResponse
+);
 
 /// A `get_first_private_key` call being built: The public key and entropy of the first key with secrets.
 ///
@@ -2341,67 +670,10 @@ impl GetFirstPrivateKeyCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetFirstPrivateKey {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetFirstPrivateKey> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetFirstPrivateKey>> for GetFirstPrivateKeyCall {
-    fn from(call: chia_rpc::Call<GetFirstPrivateKey>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetFirstPrivateKeyCall {
-    type Output = chia_rpc::Result<GetFirstPrivateKeyResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetFirstPrivateKeyResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetFirstPrivateKeyCall, GetFirstPrivateKey, GetFirstPrivateKeyResponse
+);
 
 /// A `get_key_for_fingerprint` call being built: The public key and, unless asked not to, the entropy of a key.
 ///
@@ -2428,67 +700,10 @@ impl GetKeyForFingerprintCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetKeyForFingerprint {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetKeyForFingerprint> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetKeyForFingerprint>> for GetKeyForFingerprintCall {
-    fn from(call: chia_rpc::Call<GetKeyForFingerprint>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetKeyForFingerprintCall {
-    type Output = chia_rpc::Result<GetKeyForFingerprintResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetKeyForFingerprintResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetKeyForFingerprintCall, GetKeyForFingerprint, GetKeyForFingerprintResponse
+);
 
 /// A `get_key` call being built: A key of the keychain, with its secrets when asked.
 ///
@@ -2515,67 +730,8 @@ impl GetKeyCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetKey {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetKey> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetKey>> for GetKeyCall {
-    fn from(call: chia_rpc::Call<GetKey>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetKeyCall {
-    type Output = chia_rpc::Result<GetKeyResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetKeyResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetKeyCall, GetKey, GetKeyResponse);
 
 /// A `get_keys` call being built: Every key of the keychain, with their secrets when asked.
 ///
@@ -2602,67 +758,8 @@ impl GetKeysCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetKeys {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetKeys> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetKeys>> for GetKeysCall {
-    fn from(call: chia_rpc::Call<GetKeys>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetKeysCall {
-    type Output = chia_rpc::Result<GetKeysResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetKeysResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetKeysCall, GetKeys, GetKeysResponse);
 
 /// A `get_public_key` call being built: A key of the keychain, without secrets.
 ///
@@ -2683,67 +780,8 @@ impl GetPublicKeyCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPublicKey {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPublicKey> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetPublicKey>> for GetPublicKeyCall {
-    fn from(call: chia_rpc::Call<GetPublicKey>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPublicKeyCall {
-    type Output = chia_rpc::Result<GetPublicKeyResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPublicKeyResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetPublicKeyCall, GetPublicKey, GetPublicKeyResponse);
 
 /// A `get_public_keys` call being built: Every key of the keychain, without secrets.
 ///
@@ -2764,67 +802,8 @@ impl GetPublicKeysCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPublicKeys {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPublicKeys> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetPublicKeys>> for GetPublicKeysCall {
-    fn from(call: chia_rpc::Call<GetPublicKeys>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPublicKeysCall {
-    type Output = chia_rpc::Result<GetPublicKeysResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPublicKeysResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetPublicKeysCall, GetPublicKeys, GetPublicKeysResponse);
 
 /// A `set_label` call being built: Gives a key a label, replacing any it had.
 ///
@@ -2845,67 +824,8 @@ impl SetLabelCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SetLabel {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SetLabel> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SetLabel>> for SetLabelCall {
-    fn from(call: chia_rpc::Call<SetLabel>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SetLabelCall {
-    type Output = chia_rpc::Result<SetLabelResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SetLabelResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(SetLabelCall, SetLabel, SetLabelResponse);
 
 /// A `delete_label` call being built: Removes the label of a key.
 ///
@@ -2926,64 +846,5 @@ impl DeleteLabelCall {
         self.0.request_mut().kc_service = Some(kc_service);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteLabel {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DeleteLabel> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DeleteLabel>> for DeleteLabelCall {
-    fn from(call: chia_rpc::Call<DeleteLabel>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DeleteLabelCall {
-    type Output = chia_rpc::Result<DeleteLabelResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DeleteLabelResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DeleteLabelCall, DeleteLabel, DeleteLabelResponse);

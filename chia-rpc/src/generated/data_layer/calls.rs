@@ -28,68 +28,7 @@ use chia_rpc::Bytes32;
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct WalletLogInCall(chia_rpc::Call<WalletLogIn>);
-
-impl WalletLogInCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &WalletLogIn {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<WalletLogIn> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<WalletLogIn>> for WalletLogInCall {
-    fn from(call: chia_rpc::Call<WalletLogIn>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for WalletLogInCall {
-    type Output = chia_rpc::Result<WalletLogInResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<WalletLogInResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(WalletLogInCall, WalletLogIn, WalletLogInResponse);
 
 /// A `create_data_store` call being built: Launches a new store owned by the wallet's key, starting empty.
 ///
@@ -110,67 +49,8 @@ impl CreateDataStoreCall {
         self.0.request_mut().verbose = Some(verbose);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CreateDataStore {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CreateDataStore> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<CreateDataStore>> for CreateDataStoreCall {
-    fn from(call: chia_rpc::Call<CreateDataStore>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CreateDataStoreCall {
-    type Output = chia_rpc::Result<CreateDataStoreResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CreateDataStoreResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CreateDataStoreCall, CreateDataStore, CreateDataStoreResponse);
 
 /// A `get_owned_stores` call being built: The ids of every store the wallet's key owns.
 ///
@@ -178,68 +58,7 @@ impl std::future::IntoFuture for CreateDataStoreCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetOwnedStoresCall(chia_rpc::Call<GetOwnedStores>);
-
-impl GetOwnedStoresCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetOwnedStores {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetOwnedStores> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetOwnedStores>> for GetOwnedStoresCall {
-    fn from(call: chia_rpc::Call<GetOwnedStores>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetOwnedStoresCall {
-    type Output = chia_rpc::Result<GetOwnedStoresResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetOwnedStoresResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetOwnedStoresCall, GetOwnedStores, GetOwnedStoresResponse);
 
 /// A `batch_update` call being built: Applies a list of changes to an owned store and, by default, publishes the new root on chain.
 ///
@@ -260,67 +79,8 @@ impl BatchUpdateCall {
         self.0.request_mut().submit_on_chain = Some(submit_on_chain);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &BatchUpdate {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<BatchUpdate> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<BatchUpdate>> for BatchUpdateCall {
-    fn from(call: chia_rpc::Call<BatchUpdate>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for BatchUpdateCall {
-    type Output = chia_rpc::Result<BatchUpdateResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<BatchUpdateResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(BatchUpdateCall, BatchUpdate, BatchUpdateResponse);
 
 /// A `multistore_batch_update` call being built: Applies changes to several owned stores at once and, by default, publishes their new roots together.
 ///
@@ -341,67 +101,10 @@ impl MultistoreBatchUpdateCall {
         self.0.request_mut().submit_on_chain = Some(submit_on_chain);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &MultistoreBatchUpdate {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<MultistoreBatchUpdate> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<MultistoreBatchUpdate>> for MultistoreBatchUpdateCall {
-    fn from(call: chia_rpc::Call<MultistoreBatchUpdate>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for MultistoreBatchUpdateCall {
-    type Output = chia_rpc::Result<MultistoreBatchUpdateResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<MultistoreBatchUpdateResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    MultistoreBatchUpdateCall, MultistoreBatchUpdate, MultistoreBatchUpdateResponse
+);
 
 /// A `submit_pending_root` call being built: Publishes the open batch of one store on chain.
 ///
@@ -416,67 +119,10 @@ impl SubmitPendingRootCall {
         self.0.request_mut().fee = Some(fee);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SubmitPendingRoot {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SubmitPendingRoot> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SubmitPendingRoot>> for SubmitPendingRootCall {
-    fn from(call: chia_rpc::Call<SubmitPendingRoot>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SubmitPendingRootCall {
-    type Output = chia_rpc::Result<SubmitPendingRootResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SubmitPendingRootResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SubmitPendingRootCall, SubmitPendingRoot, SubmitPendingRootResponse
+);
 
 /// A `submit_all_pending_roots` call being built: Publishes the open batches of every store on chain in one wallet call.
 ///
@@ -491,67 +137,10 @@ impl SubmitAllPendingRootsCall {
         self.0.request_mut().fee = Some(fee);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SubmitAllPendingRoots {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SubmitAllPendingRoots> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SubmitAllPendingRoots>> for SubmitAllPendingRootsCall {
-    fn from(call: chia_rpc::Call<SubmitAllPendingRoots>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SubmitAllPendingRootsCall {
-    type Output = chia_rpc::Result<SubmitAllPendingRootsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SubmitAllPendingRootsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SubmitAllPendingRootsCall, SubmitAllPendingRoots, SubmitAllPendingRootsResponse
+);
 
 /// A `get_value` call being built: The value of one key of a store.
 ///
@@ -566,67 +155,8 @@ impl GetValueCall {
         self.0.request_mut().root_hash = Some(root_hash);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetValue {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetValue> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetValue>> for GetValueCall {
-    fn from(call: chia_rpc::Call<GetValue>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetValueCall {
-    type Output = chia_rpc::Result<GetValueResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetValueResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetValueCall, GetValue, GetValueResponse);
 
 /// A `get_keys` call being built: The keys of a store, all at once or a page at a time.
 ///
@@ -653,67 +183,8 @@ impl GetKeysCall {
         self.0.request_mut().max_page_size = Some(max_page_size);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetKeys {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetKeys> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetKeys>> for GetKeysCall {
-    fn from(call: chia_rpc::Call<GetKeys>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetKeysCall {
-    type Output = chia_rpc::Result<GetKeysResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetKeysResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetKeysCall, GetKeys, GetKeysResponse);
 
 /// A `get_keys_values` call being built: The keys and values of a store, all at once or a page at a time.
 ///
@@ -740,67 +211,8 @@ impl GetKeysValuesCall {
         self.0.request_mut().max_page_size = Some(max_page_size);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetKeysValues {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetKeysValues> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetKeysValues>> for GetKeysValuesCall {
-    fn from(call: chia_rpc::Call<GetKeysValues>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetKeysValuesCall {
-    type Output = chia_rpc::Result<GetKeysValuesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetKeysValuesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetKeysValuesCall, GetKeysValues, GetKeysValuesResponse);
 
 /// A `get_ancestors` call being built: The internal nodes above a leaf of a store's latest root, up to the root.
 ///
@@ -808,68 +220,7 @@ impl std::future::IntoFuture for GetKeysValuesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAncestorsCall(chia_rpc::Call<GetAncestors>);
-
-impl GetAncestorsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetAncestors {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetAncestors> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetAncestors>> for GetAncestorsCall {
-    fn from(call: chia_rpc::Call<GetAncestors>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetAncestorsCall {
-    type Output = chia_rpc::Result<GetAncestorsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetAncestorsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetAncestorsCall, GetAncestors, GetAncestorsResponse);
 
 /// A `get_root` call being built: The root hash of a store's latest confirmed singleton.
 ///
@@ -877,68 +228,7 @@ impl std::future::IntoFuture for GetAncestorsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetRootCall(chia_rpc::Call<GetRoot>);
-
-impl GetRootCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetRoot {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetRoot> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetRoot>> for GetRootCall {
-    fn from(call: chia_rpc::Call<GetRoot>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetRootCall {
-    type Output = chia_rpc::Result<GetRootResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetRootResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetRootCall, GetRoot, GetRootResponse);
 
 /// A `get_local_root` call being built: The root hash of the latest root committed to the local database.
 ///
@@ -946,68 +236,7 @@ impl std::future::IntoFuture for GetRootCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetLocalRootCall(chia_rpc::Call<GetLocalRoot>);
-
-impl GetLocalRootCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetLocalRoot {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetLocalRoot> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetLocalRoot>> for GetLocalRootCall {
-    fn from(call: chia_rpc::Call<GetLocalRoot>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetLocalRootCall {
-    type Output = chia_rpc::Result<GetLocalRootResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetLocalRootResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetLocalRootCall, GetLocalRoot, GetLocalRootResponse);
 
 /// A `get_roots` call being built: The latest confirmed root of several stores.
 ///
@@ -1015,68 +244,7 @@ impl std::future::IntoFuture for GetLocalRootCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetRootsCall(chia_rpc::Call<GetRoots>);
-
-impl GetRootsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetRoots {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetRoots> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetRoots>> for GetRootsCall {
-    fn from(call: chia_rpc::Call<GetRoots>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetRootsCall {
-    type Output = chia_rpc::Result<GetRootsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetRootsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetRootsCall, GetRoots, GetRootsResponse);
 
 /// A `delete_key` call being built: Removes one key from an owned store and publishes the new root on chain.
 ///
@@ -1091,67 +259,8 @@ impl DeleteKeyCall {
         self.0.request_mut().fee = Some(fee);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteKey {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DeleteKey> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DeleteKey>> for DeleteKeyCall {
-    fn from(call: chia_rpc::Call<DeleteKey>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DeleteKeyCall {
-    type Output = chia_rpc::Result<DeleteKeyResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DeleteKeyResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DeleteKeyCall, DeleteKey, DeleteKeyResponse);
 
 /// A `insert` call being built: Adds one key to an owned store and publishes the new root on chain.
 ///
@@ -1166,67 +275,8 @@ impl InsertCall {
         self.0.request_mut().fee = Some(fee);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &Insert {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<Insert> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<Insert>> for InsertCall {
-    fn from(call: chia_rpc::Call<Insert>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for InsertCall {
-    type Output = chia_rpc::Result<InsertResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<InsertResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(InsertCall, Insert, InsertResponse);
 
 /// A `subscribe` call being built: Follows a store, adding URLs to download its data from.
 ///
@@ -1241,67 +291,8 @@ impl SubscribeCall {
         self.0.request_mut().urls = Some(urls);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &Subscribe {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<Subscribe> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<Subscribe>> for SubscribeCall {
-    fn from(call: chia_rpc::Call<Subscribe>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SubscribeCall {
-    type Output = chia_rpc::Result<SubscribeResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SubscribeResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(SubscribeCall, Subscribe, SubscribeResponse);
 
 /// A `unsubscribe` call being built: Stops following a store and deletes its local copy.
 ///
@@ -1316,67 +307,8 @@ impl UnsubscribeCall {
         self.0.request_mut().retain = Some(retain);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &Unsubscribe {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<Unsubscribe> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<Unsubscribe>> for UnsubscribeCall {
-    fn from(call: chia_rpc::Call<Unsubscribe>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for UnsubscribeCall {
-    type Output = chia_rpc::Result<UnsubscribeResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<UnsubscribeResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(UnsubscribeCall, Unsubscribe, UnsubscribeResponse);
 
 /// A `add_mirror` call being built: Creates a mirror coin announcing URLs that serve a store's files.
 ///
@@ -1391,67 +323,8 @@ impl AddMirrorCall {
         self.0.request_mut().fee = Some(fee);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &AddMirror {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<AddMirror> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<AddMirror>> for AddMirrorCall {
-    fn from(call: chia_rpc::Call<AddMirror>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for AddMirrorCall {
-    type Output = chia_rpc::Result<AddMirrorResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<AddMirrorResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(AddMirrorCall, AddMirror, AddMirrorResponse);
 
 /// A `delete_mirror` call being built: Spends one of the key's mirror coins, returning its value to the wallet.
 ///
@@ -1466,67 +339,8 @@ impl DeleteMirrorCall {
         self.0.request_mut().fee = Some(fee);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteMirror {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DeleteMirror> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DeleteMirror>> for DeleteMirrorCall {
-    fn from(call: chia_rpc::Call<DeleteMirror>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DeleteMirrorCall {
-    type Output = chia_rpc::Result<DeleteMirrorResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DeleteMirrorResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DeleteMirrorCall, DeleteMirror, DeleteMirrorResponse);
 
 /// A `get_mirrors` call being built: The mirrors the wallet knows for a store.
 ///
@@ -1534,68 +348,7 @@ impl std::future::IntoFuture for DeleteMirrorCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetMirrorsCall(chia_rpc::Call<GetMirrors>);
-
-impl GetMirrorsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetMirrors {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetMirrors> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetMirrors>> for GetMirrorsCall {
-    fn from(call: chia_rpc::Call<GetMirrors>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetMirrorsCall {
-    type Output = chia_rpc::Result<GetMirrorsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetMirrorsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetMirrorsCall, GetMirrors, GetMirrorsResponse);
 
 /// A `remove_subscriptions` call being built: Removes download URLs from a subscribed store.
 ///
@@ -1603,68 +356,9 @@ impl std::future::IntoFuture for GetMirrorsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct RemoveSubscriptionsCall(chia_rpc::Call<RemoveSubscriptions>);
-
-impl RemoveSubscriptionsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &RemoveSubscriptions {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<RemoveSubscriptions> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<RemoveSubscriptions>> for RemoveSubscriptionsCall {
-    fn from(call: chia_rpc::Call<RemoveSubscriptions>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for RemoveSubscriptionsCall {
-    type Output = chia_rpc::Result<RemoveSubscriptionsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<RemoveSubscriptionsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    RemoveSubscriptionsCall, RemoveSubscriptions, RemoveSubscriptionsResponse
+);
 
 /// A `subscriptions` call being built: The ids of the stores the data layer is subscribed to.
 ///
@@ -1672,68 +366,7 @@ impl std::future::IntoFuture for RemoveSubscriptionsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct SubscriptionsCall(chia_rpc::Call<Subscriptions>);
-
-impl SubscriptionsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &Subscriptions {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<Subscriptions> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<Subscriptions>> for SubscriptionsCall {
-    fn from(call: chia_rpc::Call<Subscriptions>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SubscriptionsCall {
-    type Output = chia_rpc::Result<SubscriptionsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SubscriptionsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(SubscriptionsCall, Subscriptions, SubscriptionsResponse);
 
 /// A `get_kv_diff` call being built: The key/value pairs that differ between two roots of a store, all at once or a page at a time.
 ///
@@ -1754,67 +387,8 @@ impl GetKvDiffCall {
         self.0.request_mut().max_page_size = Some(max_page_size);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetKvDiff {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetKvDiff> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetKvDiff>> for GetKvDiffCall {
-    fn from(call: chia_rpc::Call<GetKvDiff>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetKvDiffCall {
-    type Output = chia_rpc::Result<GetKvDiffResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetKvDiffResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetKvDiffCall, GetKvDiff, GetKvDiffResponse);
 
 /// A `get_root_history` call being built: The roots a store has had on chain, oldest first.
 ///
@@ -1822,68 +396,7 @@ impl std::future::IntoFuture for GetKvDiffCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetRootHistoryCall(chia_rpc::Call<GetRootHistory>);
-
-impl GetRootHistoryCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetRootHistory {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetRootHistory> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetRootHistory>> for GetRootHistoryCall {
-    fn from(call: chia_rpc::Call<GetRootHistory>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetRootHistoryCall {
-    type Output = chia_rpc::Result<GetRootHistoryResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetRootHistoryResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetRootHistoryCall, GetRootHistory, GetRootHistoryResponse);
 
 /// A `add_missing_files` call being built: Writes any missing full and delta files of stores to the server files folder.
 ///
@@ -1910,67 +423,8 @@ impl AddMissingFilesCall {
         self.0.request_mut().foldername = Some(foldername);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &AddMissingFiles {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<AddMissingFiles> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<AddMissingFiles>> for AddMissingFilesCall {
-    fn from(call: chia_rpc::Call<AddMissingFiles>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for AddMissingFilesCall {
-    type Output = chia_rpc::Result<AddMissingFilesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<AddMissingFilesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(AddMissingFilesCall, AddMissingFiles, AddMissingFilesResponse);
 
 /// A `make_offer` call being built: Makes an offer that trades updates of owned stores for updates of other stores.
 ///
@@ -1978,68 +432,7 @@ impl std::future::IntoFuture for AddMissingFilesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct MakeOfferCall(chia_rpc::Call<MakeOffer>);
-
-impl MakeOfferCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &MakeOffer {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<MakeOffer> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<MakeOffer>> for MakeOfferCall {
-    fn from(call: chia_rpc::Call<MakeOffer>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for MakeOfferCall {
-    type Output = chia_rpc::Result<MakeOfferResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<MakeOfferResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(MakeOfferCall, MakeOffer, MakeOfferResponse);
 
 /// A `take_offer` call being built: Takes a data-layer offer, updating the key's stores as it asks.
 ///
@@ -2047,68 +440,7 @@ impl std::future::IntoFuture for MakeOfferCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct TakeOfferCall(chia_rpc::Call<TakeOffer>);
-
-impl TakeOfferCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &TakeOffer {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<TakeOffer> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<TakeOffer>> for TakeOfferCall {
-    fn from(call: chia_rpc::Call<TakeOffer>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for TakeOfferCall {
-    type Output = chia_rpc::Result<TakeOfferResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<TakeOfferResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(TakeOfferCall, TakeOffer, TakeOfferResponse);
 
 /// A `verify_offer` call being built: Checks that a data-layer offer matches the proofs and store contents it carries.
 ///
@@ -2116,68 +448,7 @@ impl std::future::IntoFuture for TakeOfferCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct VerifyOfferCall(chia_rpc::Call<VerifyOffer>);
-
-impl VerifyOfferCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VerifyOffer {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VerifyOffer> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<VerifyOffer>> for VerifyOfferCall {
-    fn from(call: chia_rpc::Call<VerifyOffer>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VerifyOfferCall {
-    type Output = chia_rpc::Result<VerifyOfferResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VerifyOfferResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VerifyOfferCall, VerifyOffer, VerifyOfferResponse);
 
 /// A `cancel_offer` call being built: Cancels a data-layer offer this key made.
 ///
@@ -2185,68 +456,7 @@ impl std::future::IntoFuture for VerifyOfferCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CancelOfferCall(chia_rpc::Call<CancelOffer>);
-
-impl CancelOfferCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CancelOffer {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CancelOffer> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<CancelOffer>> for CancelOfferCall {
-    fn from(call: chia_rpc::Call<CancelOffer>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CancelOfferCall {
-    type Output = chia_rpc::Result<CancelOfferResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CancelOfferResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CancelOfferCall, CancelOffer, CancelOfferResponse);
 
 /// A `get_sync_status` call being built: How far the local copy of a store is from its singleton on chain.
 ///
@@ -2254,68 +464,7 @@ impl std::future::IntoFuture for CancelOfferCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetSyncStatusCall(chia_rpc::Call<GetSyncStatus>);
-
-impl GetSyncStatusCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetSyncStatus {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetSyncStatus> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetSyncStatus>> for GetSyncStatusCall {
-    fn from(call: chia_rpc::Call<GetSyncStatus>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetSyncStatusCall {
-    type Output = chia_rpc::Result<GetSyncStatusResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetSyncStatusResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetSyncStatusCall, GetSyncStatus, GetSyncStatusResponse);
 
 /// A `check_plugins` call being built: Asks every configured uploader and downloader plugin for its `/plugin_info`.
 ///
@@ -2323,68 +472,7 @@ impl std::future::IntoFuture for GetSyncStatusCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CheckPluginsCall(chia_rpc::Call<CheckPlugins>);
-
-impl CheckPluginsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CheckPlugins {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CheckPlugins> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<CheckPlugins>> for CheckPluginsCall {
-    fn from(call: chia_rpc::Call<CheckPlugins>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CheckPluginsCall {
-    type Output = chia_rpc::Result<CheckPluginsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CheckPluginsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CheckPluginsCall, CheckPlugins, CheckPluginsResponse);
 
 /// A `clear_pending_roots` call being built: Drops the pending root of a store from the local database.
 ///
@@ -2392,68 +480,9 @@ impl std::future::IntoFuture for CheckPluginsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct ClearPendingRootsCall(chia_rpc::Call<ClearPendingRoots>);
-
-impl ClearPendingRootsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &ClearPendingRoots {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<ClearPendingRoots> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<ClearPendingRoots>> for ClearPendingRootsCall {
-    fn from(call: chia_rpc::Call<ClearPendingRoots>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for ClearPendingRootsCall {
-    type Output = chia_rpc::Result<ClearPendingRootsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<ClearPendingRootsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    ClearPendingRootsCall, ClearPendingRoots, ClearPendingRootsResponse
+);
 
 /// A `get_proof` call being built: Proofs that keys are in a store's latest root, with their values given as hashes.
 ///
@@ -2461,68 +490,7 @@ impl std::future::IntoFuture for ClearPendingRootsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetProofCall(chia_rpc::Call<GetProof>);
-
-impl GetProofCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetProof {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetProof> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetProof>> for GetProofCall {
-    fn from(call: chia_rpc::Call<GetProof>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetProofCall {
-    type Output = chia_rpc::Result<GetProofResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetProofResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetProofCall, GetProof, GetProofResponse);
 
 /// A `verify_proof` call being built: Checks proofs of inclusion against a store's singleton on chain.
 ///
@@ -2530,65 +498,4 @@ impl std::future::IntoFuture for GetProofCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct VerifyProofCall(chia_rpc::Call<VerifyProof>);
-
-impl VerifyProofCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VerifyProof {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VerifyProof> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<VerifyProof>> for VerifyProofCall {
-    fn from(call: chia_rpc::Call<VerifyProof>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VerifyProofCall {
-    type Output = chia_rpc::Result<VerifyProofResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VerifyProofResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VerifyProofCall, VerifyProof, VerifyProofResponse);

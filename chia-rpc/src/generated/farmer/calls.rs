@@ -22,68 +22,7 @@ use crate::generated::types::{PlotFilterItem, PlotSortKey};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetSignagePointCall(chia_rpc::Call<GetSignagePoint>);
-
-impl GetSignagePointCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetSignagePoint {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetSignagePoint> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetSignagePoint>> for GetSignagePointCall {
-    fn from(call: chia_rpc::Call<GetSignagePoint>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetSignagePointCall {
-    type Output = chia_rpc::Result<GetSignagePointResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetSignagePointResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetSignagePointCall, GetSignagePoint, GetSignagePointResponse);
 
 /// A `get_signage_points` call being built: Every signage point the farmer still holds, each with the proofs of space found for it.
 ///
@@ -91,68 +30,9 @@ impl std::future::IntoFuture for GetSignagePointCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetSignagePointsCall(chia_rpc::Call<GetSignagePoints>);
-
-impl GetSignagePointsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetSignagePoints {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetSignagePoints> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetSignagePoints>> for GetSignagePointsCall {
-    fn from(call: chia_rpc::Call<GetSignagePoints>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetSignagePointsCall {
-    type Output = chia_rpc::Result<GetSignagePointsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetSignagePointsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetSignagePointsCall, GetSignagePoints, GetSignagePointsResponse
+);
 
 /// A `get_reward_targets` call being built: The addresses that receive the farmer and the pool part of block rewards.
 ///
@@ -167,67 +47,10 @@ impl GetRewardTargetsCall {
         self.0.request_mut().max_ph_to_search = Some(max_ph_to_search);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetRewardTargets {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetRewardTargets> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetRewardTargets>> for GetRewardTargetsCall {
-    fn from(call: chia_rpc::Call<GetRewardTargets>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetRewardTargetsCall {
-    type Output = chia_rpc::Result<GetRewardTargetsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetRewardTargetsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetRewardTargetsCall, GetRewardTargets, GetRewardTargetsResponse
+);
 
 /// A `set_reward_targets` call being built: Changes the addresses that receive the farmer and the pool part of block rewards.
 ///
@@ -248,67 +71,10 @@ impl SetRewardTargetsCall {
         self.0.request_mut().pool_target = Some(pool_target);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SetRewardTargets {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SetRewardTargets> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SetRewardTargets>> for SetRewardTargetsCall {
-    fn from(call: chia_rpc::Call<SetRewardTargets>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SetRewardTargetsCall {
-    type Output = chia_rpc::Result<SetRewardTargetsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SetRewardTargetsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SetRewardTargetsCall, SetRewardTargets, SetRewardTargetsResponse
+);
 
 /// A `get_pool_state` call being built: The state and statistics of every plot NFT (pool) the farmer farms to.
 ///
@@ -316,68 +82,7 @@ impl std::future::IntoFuture for SetRewardTargetsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPoolStateCall(chia_rpc::Call<GetPoolState>);
-
-impl GetPoolStateCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPoolState {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPoolState> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetPoolState>> for GetPoolStateCall {
-    fn from(call: chia_rpc::Call<GetPoolState>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPoolStateCall {
-    type Output = chia_rpc::Result<GetPoolStateResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPoolStateResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetPoolStateCall, GetPoolState, GetPoolStateResponse);
 
 /// A `set_payout_instructions` call being built: Changes where a pool pays the rewards of a plot NFT.
 ///
@@ -385,68 +90,9 @@ impl std::future::IntoFuture for GetPoolStateCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct SetPayoutInstructionsCall(chia_rpc::Call<SetPayoutInstructions>);
-
-impl SetPayoutInstructionsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SetPayoutInstructions {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SetPayoutInstructions> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<SetPayoutInstructions>> for SetPayoutInstructionsCall {
-    fn from(call: chia_rpc::Call<SetPayoutInstructions>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SetPayoutInstructionsCall {
-    type Output = chia_rpc::Result<SetPayoutInstructionsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SetPayoutInstructionsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SetPayoutInstructionsCall, SetPayoutInstructions, SetPayoutInstructionsResponse
+);
 
 /// A `get_harvesters` call being built: The connected harvesters with the full lists of their plots.
 ///
@@ -454,68 +100,7 @@ impl std::future::IntoFuture for SetPayoutInstructionsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetHarvestersCall(chia_rpc::Call<GetHarvesters>);
-
-impl GetHarvestersCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetHarvesters {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetHarvesters> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetHarvesters>> for GetHarvestersCall {
-    fn from(call: chia_rpc::Call<GetHarvesters>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetHarvestersCall {
-    type Output = chia_rpc::Result<GetHarvestersResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetHarvestersResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetHarvestersCall, GetHarvesters, GetHarvestersResponse);
 
 /// A `get_harvesters_summary` call being built: The connected harvesters with the number of their plots.
 ///
@@ -523,68 +108,9 @@ impl std::future::IntoFuture for GetHarvestersCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetHarvestersSummaryCall(chia_rpc::Call<GetHarvestersSummary>);
-
-impl GetHarvestersSummaryCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetHarvestersSummary {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetHarvestersSummary> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetHarvestersSummary>> for GetHarvestersSummaryCall {
-    fn from(call: chia_rpc::Call<GetHarvestersSummary>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetHarvestersSummaryCall {
-    type Output = chia_rpc::Result<GetHarvestersSummaryResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetHarvestersSummaryResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetHarvestersSummaryCall, GetHarvestersSummary, GetHarvestersSummaryResponse
+);
 
 /// A `get_harvester_plots_valid` call being built: A page of the plots a harvester farms, filtered and sorted.
 ///
@@ -611,67 +137,10 @@ impl GetHarvesterPlotsValidCall {
         self.0.request_mut().reverse = Some(reverse);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetHarvesterPlotsValid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetHarvesterPlotsValid> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetHarvesterPlotsValid>> for GetHarvesterPlotsValidCall {
-    fn from(call: chia_rpc::Call<GetHarvesterPlotsValid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetHarvesterPlotsValidCall {
-    type Output = chia_rpc::Result<GetHarvesterPlotsValidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetHarvesterPlotsValidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetHarvesterPlotsValidCall, GetHarvesterPlotsValid, GetHarvesterPlotsValidResponse
+);
 
 /// A `get_harvester_plots_invalid` call being built: A page of the plot files a harvester failed to open.
 ///
@@ -692,67 +161,11 @@ impl GetHarvesterPlotsInvalidCall {
         self.0.request_mut().reverse = Some(reverse);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetHarvesterPlotsInvalid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetHarvesterPlotsInvalid> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetHarvesterPlotsInvalid>> for GetHarvesterPlotsInvalidCall {
-    fn from(call: chia_rpc::Call<GetHarvesterPlotsInvalid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetHarvesterPlotsInvalidCall {
-    type Output = chia_rpc::Result<GetHarvesterPlotsInvalidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetHarvesterPlotsInvalidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetHarvesterPlotsInvalidCall, GetHarvesterPlotsInvalid,
+    GetHarvesterPlotsInvalidResponse
+);
 
 /// A `get_harvester_plots_keys_missing` call being built: A page of the plot files a harvester skips because the farmer or pool key of the plot is unknown.
 ///
@@ -775,68 +188,11 @@ impl GetHarvesterPlotsKeysMissingCall {
         self.0.request_mut().reverse = Some(reverse);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetHarvesterPlotsKeysMissing {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetHarvesterPlotsKeysMissing> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetHarvesterPlotsKeysMissing>>
-for GetHarvesterPlotsKeysMissingCall {
-    fn from(call: chia_rpc::Call<GetHarvesterPlotsKeysMissing>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetHarvesterPlotsKeysMissingCall {
-    type Output = chia_rpc::Result<GetHarvesterPlotsKeysMissingResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetHarvesterPlotsKeysMissingResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetHarvesterPlotsKeysMissingCall, GetHarvesterPlotsKeysMissing,
+    GetHarvesterPlotsKeysMissingResponse
+);
 
 /// A `get_harvester_plots_duplicates` call being built: A page of the plot files a harvester ignores because another file holds the same plot.
 ///
@@ -857,68 +213,11 @@ impl GetHarvesterPlotsDuplicatesCall {
         self.0.request_mut().reverse = Some(reverse);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetHarvesterPlotsDuplicates {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetHarvesterPlotsDuplicates> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetHarvesterPlotsDuplicates>>
-for GetHarvesterPlotsDuplicatesCall {
-    fn from(call: chia_rpc::Call<GetHarvesterPlotsDuplicates>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetHarvesterPlotsDuplicatesCall {
-    type Output = chia_rpc::Result<GetHarvesterPlotsDuplicatesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetHarvesterPlotsDuplicatesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetHarvesterPlotsDuplicatesCall, GetHarvesterPlotsDuplicates,
+    GetHarvesterPlotsDuplicatesResponse
+);
 
 /// A `get_pool_login_link` call being built: A signed link that logs in to a pool's website as the owner of a plot NFT.
 ///
@@ -926,68 +225,9 @@ impl std::future::IntoFuture for GetHarvesterPlotsDuplicatesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPoolLoginLinkCall(chia_rpc::Call<GetPoolLoginLink>);
-
-impl GetPoolLoginLinkCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPoolLoginLink {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPoolLoginLink> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetPoolLoginLink>> for GetPoolLoginLinkCall {
-    fn from(call: chia_rpc::Call<GetPoolLoginLink>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPoolLoginLinkCall {
-    type Output = chia_rpc::Result<GetPoolLoginLinkResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPoolLoginLinkResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetPoolLoginLinkCall, GetPoolLoginLink, GetPoolLoginLinkResponse
+);
 
 /// A `connect_to_solver` call being built: Connects the farmer to a solver, replacing any solver it is connected to.
 ///
@@ -995,65 +235,4 @@ impl std::future::IntoFuture for GetPoolLoginLinkCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct ConnectToSolverCall(chia_rpc::Call<ConnectToSolver>);
-
-impl ConnectToSolverCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &ConnectToSolver {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<ConnectToSolver> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<ConnectToSolver>> for ConnectToSolverCall {
-    fn from(call: chia_rpc::Call<ConnectToSolver>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for ConnectToSolverCall {
-    type Output = chia_rpc::Result<ConnectToSolverResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<ConnectToSolverResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(ConnectToSolverCall, ConnectToSolver, ConnectToSolverResponse);

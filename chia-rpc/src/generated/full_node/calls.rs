@@ -33,68 +33,9 @@ use crate::generated::types::{SpendBundle, SpendType};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockchainStateCall(chia_rpc::Call<GetBlockchainState>);
-
-impl GetBlockchainStateCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlockchainState {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlockchainState> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlockchainState>> for GetBlockchainStateCall {
-    fn from(call: chia_rpc::Call<GetBlockchainState>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockchainStateCall {
-    type Output = chia_rpc::Result<GetBlockchainStateResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockchainStateResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetBlockchainStateCall, GetBlockchainState, GetBlockchainStateResponse
+);
 
 /// A `get_block` call being built: A full block by header hash.
 ///
@@ -102,68 +43,7 @@ impl std::future::IntoFuture for GetBlockchainStateCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockCall(chia_rpc::Call<GetBlock>);
-
-impl GetBlockCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlock {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlock> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlock>> for GetBlockCall {
-    fn from(call: chia_rpc::Call<GetBlock>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockCall {
-    type Output = chia_rpc::Result<GetBlockResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetBlockCall, GetBlock, GetBlockResponse);
 
 /// A `get_blocks` call being built: The full blocks stored at a range of heights.
 ///
@@ -184,67 +64,8 @@ impl GetBlocksCall {
         self.0.request_mut().exclude_reorged = Some(exclude_reorged);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlocks {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlocks> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetBlocks>> for GetBlocksCall {
-    fn from(call: chia_rpc::Call<GetBlocks>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlocksCall {
-    type Output = chia_rpc::Result<GetBlocksResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlocksResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetBlocksCall, GetBlocks, GetBlocksResponse);
 
 /// A `get_block_count_metrics` call being built: Counts of compact and uncompact blocks and of stored hints.
 ///
@@ -252,68 +73,9 @@ impl std::future::IntoFuture for GetBlocksCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockCountMetricsCall(chia_rpc::Call<GetBlockCountMetrics>);
-
-impl GetBlockCountMetricsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlockCountMetrics {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlockCountMetrics> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlockCountMetrics>> for GetBlockCountMetricsCall {
-    fn from(call: chia_rpc::Call<GetBlockCountMetrics>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockCountMetricsCall {
-    type Output = chia_rpc::Result<GetBlockCountMetricsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockCountMetricsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetBlockCountMetricsCall, GetBlockCountMetrics, GetBlockCountMetricsResponse
+);
 
 /// A `get_block_record_by_height` call being built: The block record at a height of the main chain.
 ///
@@ -321,68 +83,9 @@ impl std::future::IntoFuture for GetBlockCountMetricsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockRecordByHeightCall(chia_rpc::Call<GetBlockRecordByHeight>);
-
-impl GetBlockRecordByHeightCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlockRecordByHeight {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlockRecordByHeight> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlockRecordByHeight>> for GetBlockRecordByHeightCall {
-    fn from(call: chia_rpc::Call<GetBlockRecordByHeight>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockRecordByHeightCall {
-    type Output = chia_rpc::Result<GetBlockRecordByHeightResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockRecordByHeightResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetBlockRecordByHeightCall, GetBlockRecordByHeight, GetBlockRecordByHeightResponse
+);
 
 /// A `get_block_record` call being built: A block record by header hash.
 ///
@@ -390,68 +93,7 @@ impl std::future::IntoFuture for GetBlockRecordByHeightCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockRecordCall(chia_rpc::Call<GetBlockRecord>);
-
-impl GetBlockRecordCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlockRecord {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlockRecord> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlockRecord>> for GetBlockRecordCall {
-    fn from(call: chia_rpc::Call<GetBlockRecord>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockRecordCall {
-    type Output = chia_rpc::Result<GetBlockRecordResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockRecordResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetBlockRecordCall, GetBlockRecord, GetBlockRecordResponse);
 
 /// A `get_block_records` call being built: The block records of the main chain at a range of heights.
 ///
@@ -459,68 +101,7 @@ impl std::future::IntoFuture for GetBlockRecordCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockRecordsCall(chia_rpc::Call<GetBlockRecords>);
-
-impl GetBlockRecordsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlockRecords {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlockRecords> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlockRecords>> for GetBlockRecordsCall {
-    fn from(call: chia_rpc::Call<GetBlockRecords>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockRecordsCall {
-    type Output = chia_rpc::Result<GetBlockRecordsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockRecordsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetBlockRecordsCall, GetBlockRecords, GetBlockRecordsResponse);
 
 /// A `get_block_spends` call being built: The coin spends of a block.
 ///
@@ -528,68 +109,7 @@ impl std::future::IntoFuture for GetBlockRecordsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetBlockSpendsCall(chia_rpc::Call<GetBlockSpends>);
-
-impl GetBlockSpendsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlockSpends {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlockSpends> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlockSpends>> for GetBlockSpendsCall {
-    fn from(call: chia_rpc::Call<GetBlockSpends>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockSpendsCall {
-    type Output = chia_rpc::Result<GetBlockSpendsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockSpendsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetBlockSpendsCall, GetBlockSpends, GetBlockSpendsResponse);
 
 /// A `get_block_spends_with_conditions` call being built: The coin spends of a block, each with the conditions it output.
 ///
@@ -599,69 +119,10 @@ impl std::future::IntoFuture for GetBlockSpendsCall {
 pub struct GetBlockSpendsWithConditionsCall(
     chia_rpc::Call<GetBlockSpendsWithConditions>,
 );
-
-impl GetBlockSpendsWithConditionsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetBlockSpendsWithConditions {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetBlockSpendsWithConditions> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetBlockSpendsWithConditions>>
-for GetBlockSpendsWithConditionsCall {
-    fn from(call: chia_rpc::Call<GetBlockSpendsWithConditions>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetBlockSpendsWithConditionsCall {
-    type Output = chia_rpc::Result<GetBlockSpendsWithConditionsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetBlockSpendsWithConditionsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetBlockSpendsWithConditionsCall, GetBlockSpendsWithConditions,
+    GetBlockSpendsWithConditionsResponse
+);
 
 /// A `get_unfinished_block_headers` call being built: Headers of the unfinished blocks the node holds for the height after its peak.
 ///
@@ -669,68 +130,10 @@ impl std::future::IntoFuture for GetBlockSpendsWithConditionsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetUnfinishedBlockHeadersCall(chia_rpc::Call<GetUnfinishedBlockHeaders>);
-
-impl GetUnfinishedBlockHeadersCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetUnfinishedBlockHeaders {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetUnfinishedBlockHeaders> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetUnfinishedBlockHeaders>> for GetUnfinishedBlockHeadersCall {
-    fn from(call: chia_rpc::Call<GetUnfinishedBlockHeaders>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetUnfinishedBlockHeadersCall {
-    type Output = chia_rpc::Result<GetUnfinishedBlockHeadersResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetUnfinishedBlockHeadersResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetUnfinishedBlockHeadersCall, GetUnfinishedBlockHeaders,
+    GetUnfinishedBlockHeadersResponse
+);
 
 /// A `get_network_space` call being built: Estimated total space farming the chain between two blocks, in bytes.
 ///
@@ -738,68 +141,7 @@ impl std::future::IntoFuture for GetUnfinishedBlockHeadersCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetNetworkSpaceCall(chia_rpc::Call<GetNetworkSpace>);
-
-impl GetNetworkSpaceCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetNetworkSpace {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetNetworkSpace> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetNetworkSpace>> for GetNetworkSpaceCall {
-    fn from(call: chia_rpc::Call<GetNetworkSpace>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetNetworkSpaceCall {
-    type Output = chia_rpc::Result<GetNetworkSpaceResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetNetworkSpaceResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetNetworkSpaceCall, GetNetworkSpace, GetNetworkSpaceResponse);
 
 /// A `get_additions_and_removals` call being built: The coins a block created and the coins it spent.
 ///
@@ -807,68 +149,9 @@ impl std::future::IntoFuture for GetNetworkSpaceCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAdditionsAndRemovalsCall(chia_rpc::Call<GetAdditionsAndRemovals>);
-
-impl GetAdditionsAndRemovalsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetAdditionsAndRemovals {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetAdditionsAndRemovals> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetAdditionsAndRemovals>> for GetAdditionsAndRemovalsCall {
-    fn from(call: chia_rpc::Call<GetAdditionsAndRemovals>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetAdditionsAndRemovalsCall {
-    type Output = chia_rpc::Result<GetAdditionsAndRemovalsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetAdditionsAndRemovalsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetAdditionsAndRemovalsCall, GetAdditionsAndRemovals, GetAdditionsAndRemovalsResponse
+);
 
 /// A `get_aggsig_additional_data` call being built: The data appended to AGG_SIG_ME messages on this network.
 ///
@@ -876,68 +159,9 @@ impl std::future::IntoFuture for GetAdditionsAndRemovalsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAggsigAdditionalDataCall(chia_rpc::Call<GetAggsigAdditionalData>);
-
-impl GetAggsigAdditionalDataCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetAggsigAdditionalData {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetAggsigAdditionalData> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetAggsigAdditionalData>> for GetAggsigAdditionalDataCall {
-    fn from(call: chia_rpc::Call<GetAggsigAdditionalData>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetAggsigAdditionalDataCall {
-    type Output = chia_rpc::Result<GetAggsigAdditionalDataResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetAggsigAdditionalDataResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetAggsigAdditionalDataCall, GetAggsigAdditionalData, GetAggsigAdditionalDataResponse
+);
 
 /// A `get_recent_signage_point_or_eos` call being built: A recent signage point or end of sub-slot from the node's cache.
 ///
@@ -958,68 +182,11 @@ impl GetRecentSignagePointOrEosCall {
         self.0.request_mut().challenge_hash = Some(challenge_hash);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetRecentSignagePointOrEos {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetRecentSignagePointOrEos> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetRecentSignagePointOrEos>>
-for GetRecentSignagePointOrEosCall {
-    fn from(call: chia_rpc::Call<GetRecentSignagePointOrEos>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetRecentSignagePointOrEosCall {
-    type Output = chia_rpc::Result<GetRecentSignagePointOrEosResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetRecentSignagePointOrEosResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetRecentSignagePointOrEosCall, GetRecentSignagePointOrEos,
+    GetRecentSignagePointOrEosResponse
+);
 
 /// A `get_constants` call being built: The consensus constants of the network.
 ///
@@ -1027,68 +194,7 @@ impl std::future::IntoFuture for GetRecentSignagePointOrEosCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetConstantsCall(chia_rpc::Call<GetConstants>);
-
-impl GetConstantsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetConstants {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetConstants> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetConstants>> for GetConstantsCall {
-    fn from(call: chia_rpc::Call<GetConstants>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetConstantsCall {
-    type Output = chia_rpc::Result<GetConstantsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetConstantsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetConstantsCall, GetConstants, GetConstantsResponse);
 
 /// A `get_coin_records_by_puzzle_hash` call being built: Coin records locked by a puzzle hash.
 ///
@@ -1115,68 +221,11 @@ impl GetCoinRecordsByPuzzleHashCall {
         self.0.request_mut().include_spent_coins = Some(include_spent_coins);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetCoinRecordsByPuzzleHash {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetCoinRecordsByPuzzleHash> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetCoinRecordsByPuzzleHash>>
-for GetCoinRecordsByPuzzleHashCall {
-    fn from(call: chia_rpc::Call<GetCoinRecordsByPuzzleHash>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashCall {
-    type Output = chia_rpc::Result<GetCoinRecordsByPuzzleHashResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetCoinRecordsByPuzzleHashResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetCoinRecordsByPuzzleHashCall, GetCoinRecordsByPuzzleHash,
+    GetCoinRecordsByPuzzleHashResponse
+);
 
 /// A `get_coin_records_by_puzzle_hashes` call being built: Coin records locked by any of several puzzle hashes.
 ///
@@ -1205,68 +254,11 @@ impl GetCoinRecordsByPuzzleHashesCall {
         self.0.request_mut().include_spent_coins = Some(include_spent_coins);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetCoinRecordsByPuzzleHashes {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetCoinRecordsByPuzzleHashes> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetCoinRecordsByPuzzleHashes>>
-for GetCoinRecordsByPuzzleHashesCall {
-    fn from(call: chia_rpc::Call<GetCoinRecordsByPuzzleHashes>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashesCall {
-    type Output = chia_rpc::Result<GetCoinRecordsByPuzzleHashesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetCoinRecordsByPuzzleHashesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetCoinRecordsByPuzzleHashesCall, GetCoinRecordsByPuzzleHashes,
+    GetCoinRecordsByPuzzleHashesResponse
+);
 
 /// A `get_coin_record_by_name` call being built: The coin record of a coin id.
 ///
@@ -1274,68 +266,9 @@ impl std::future::IntoFuture for GetCoinRecordsByPuzzleHashesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCoinRecordByNameCall(chia_rpc::Call<GetCoinRecordByName>);
-
-impl GetCoinRecordByNameCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetCoinRecordByName {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetCoinRecordByName> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetCoinRecordByName>> for GetCoinRecordByNameCall {
-    fn from(call: chia_rpc::Call<GetCoinRecordByName>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetCoinRecordByNameCall {
-    type Output = chia_rpc::Result<GetCoinRecordByNameResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetCoinRecordByNameResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetCoinRecordByNameCall, GetCoinRecordByName, GetCoinRecordByNameResponse
+);
 
 /// A `get_coin_records_by_names` call being built: The coin records of several coin ids.
 ///
@@ -1362,67 +295,10 @@ impl GetCoinRecordsByNamesCall {
         self.0.request_mut().include_spent_coins = Some(include_spent_coins);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetCoinRecordsByNames {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetCoinRecordsByNames> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetCoinRecordsByNames>> for GetCoinRecordsByNamesCall {
-    fn from(call: chia_rpc::Call<GetCoinRecordsByNames>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetCoinRecordsByNamesCall {
-    type Output = chia_rpc::Result<GetCoinRecordsByNamesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetCoinRecordsByNamesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetCoinRecordsByNamesCall, GetCoinRecordsByNames, GetCoinRecordsByNamesResponse
+);
 
 /// A `get_coin_records_by_parent_ids` call being built: Coin records of the children of some coins.
 ///
@@ -1449,67 +325,11 @@ impl GetCoinRecordsByParentIdsCall {
         self.0.request_mut().include_spent_coins = Some(include_spent_coins);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetCoinRecordsByParentIds {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetCoinRecordsByParentIds> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetCoinRecordsByParentIds>> for GetCoinRecordsByParentIdsCall {
-    fn from(call: chia_rpc::Call<GetCoinRecordsByParentIds>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetCoinRecordsByParentIdsCall {
-    type Output = chia_rpc::Result<GetCoinRecordsByParentIdsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetCoinRecordsByParentIdsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetCoinRecordsByParentIdsCall, GetCoinRecordsByParentIds,
+    GetCoinRecordsByParentIdsResponse
+);
 
 /// A `get_coin_records_by_hint` call being built: Coin records whose creation carried a hint.
 ///
@@ -1536,67 +356,10 @@ impl GetCoinRecordsByHintCall {
         self.0.request_mut().include_spent_coins = Some(include_spent_coins);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetCoinRecordsByHint {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetCoinRecordsByHint> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetCoinRecordsByHint>> for GetCoinRecordsByHintCall {
-    fn from(call: chia_rpc::Call<GetCoinRecordsByHint>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetCoinRecordsByHintCall {
-    type Output = chia_rpc::Result<GetCoinRecordsByHintResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetCoinRecordsByHintResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetCoinRecordsByHintCall, GetCoinRecordsByHint, GetCoinRecordsByHintResponse
+);
 
 /// A `push_tx` call being built: Submits a spend bundle to the mempool.
 ///
@@ -1604,68 +367,7 @@ impl std::future::IntoFuture for GetCoinRecordsByHintCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct PushTxCall(chia_rpc::Call<PushTx>);
-
-impl PushTxCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &PushTx {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<PushTx> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<PushTx>> for PushTxCall {
-    fn from(call: chia_rpc::Call<PushTx>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for PushTxCall {
-    type Output = chia_rpc::Result<PushTxResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<PushTxResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(PushTxCall, PushTx, PushTxResponse);
 
 /// A `get_puzzle_and_solution` call being built: The puzzle reveal and solution a coin was spent with.
 ///
@@ -1673,68 +375,9 @@ impl std::future::IntoFuture for PushTxCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPuzzleAndSolutionCall(chia_rpc::Call<GetPuzzleAndSolution>);
-
-impl GetPuzzleAndSolutionCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPuzzleAndSolution {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPuzzleAndSolution> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetPuzzleAndSolution>> for GetPuzzleAndSolutionCall {
-    fn from(call: chia_rpc::Call<GetPuzzleAndSolution>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPuzzleAndSolutionCall {
-    type Output = chia_rpc::Result<GetPuzzleAndSolutionResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPuzzleAndSolutionResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetPuzzleAndSolutionCall, GetPuzzleAndSolution, GetPuzzleAndSolutionResponse
+);
 
 /// A `get_all_mempool_tx_ids` call being built: Ids of every spend bundle in the mempool.
 ///
@@ -1742,68 +385,9 @@ impl std::future::IntoFuture for GetPuzzleAndSolutionCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllMempoolTxIdsCall(chia_rpc::Call<GetAllMempoolTxIds>);
-
-impl GetAllMempoolTxIdsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetAllMempoolTxIds {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetAllMempoolTxIds> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetAllMempoolTxIds>> for GetAllMempoolTxIdsCall {
-    fn from(call: chia_rpc::Call<GetAllMempoolTxIds>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetAllMempoolTxIdsCall {
-    type Output = chia_rpc::Result<GetAllMempoolTxIdsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetAllMempoolTxIdsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetAllMempoolTxIdsCall, GetAllMempoolTxIds, GetAllMempoolTxIdsResponse
+);
 
 /// A `get_all_mempool_items` call being built: Every item in the mempool.
 ///
@@ -1811,68 +395,9 @@ impl std::future::IntoFuture for GetAllMempoolTxIdsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetAllMempoolItemsCall(chia_rpc::Call<GetAllMempoolItems>);
-
-impl GetAllMempoolItemsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetAllMempoolItems {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetAllMempoolItems> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetAllMempoolItems>> for GetAllMempoolItemsCall {
-    fn from(call: chia_rpc::Call<GetAllMempoolItems>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetAllMempoolItemsCall {
-    type Output = chia_rpc::Result<GetAllMempoolItemsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetAllMempoolItemsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetAllMempoolItemsCall, GetAllMempoolItems, GetAllMempoolItemsResponse
+);
 
 /// A `get_mempool_item_by_tx_id` call being built: One mempool item by spend bundle id.
 ///
@@ -1887,67 +412,10 @@ impl GetMempoolItemByTxIdCall {
         self.0.request_mut().include_pending = Some(include_pending);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetMempoolItemByTxId {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetMempoolItemByTxId> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetMempoolItemByTxId>> for GetMempoolItemByTxIdCall {
-    fn from(call: chia_rpc::Call<GetMempoolItemByTxId>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetMempoolItemByTxIdCall {
-    type Output = chia_rpc::Result<GetMempoolItemByTxIdResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetMempoolItemByTxIdResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetMempoolItemByTxIdCall, GetMempoolItemByTxId, GetMempoolItemByTxIdResponse
+);
 
 /// A `get_mempool_items_by_coin_name` call being built: The mempool items that spend a coin.
 ///
@@ -1955,68 +423,10 @@ impl std::future::IntoFuture for GetMempoolItemByTxIdCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetMempoolItemsByCoinNameCall(chia_rpc::Call<GetMempoolItemsByCoinName>);
-
-impl GetMempoolItemsByCoinNameCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetMempoolItemsByCoinName {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetMempoolItemsByCoinName> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetMempoolItemsByCoinName>> for GetMempoolItemsByCoinNameCall {
-    fn from(call: chia_rpc::Call<GetMempoolItemsByCoinName>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetMempoolItemsByCoinNameCall {
-    type Output = chia_rpc::Result<GetMempoolItemsByCoinNameResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetMempoolItemsByCoinNameResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetMempoolItemsByCoinNameCall, GetMempoolItemsByCoinName,
+    GetMempoolItemsByCoinNameResponse
+);
 
 /// A `create_block_generator` call being built: Builds, without farming it, the block generator the node would use from its mempool now.
 ///
@@ -2024,68 +434,9 @@ impl std::future::IntoFuture for GetMempoolItemsByCoinNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CreateBlockGeneratorCall(chia_rpc::Call<CreateBlockGenerator>);
-
-impl CreateBlockGeneratorCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CreateBlockGenerator {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CreateBlockGenerator> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<CreateBlockGenerator>> for CreateBlockGeneratorCall {
-    fn from(call: chia_rpc::Call<CreateBlockGenerator>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CreateBlockGeneratorCall {
-    type Output = chia_rpc::Result<CreateBlockGeneratorResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CreateBlockGeneratorResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    CreateBlockGeneratorCall, CreateBlockGenerator, CreateBlockGeneratorResponse
+);
 
 /// A `get_fee_estimate` call being built: Fee estimates for a transaction to be included within target times.
 ///
@@ -2118,64 +469,5 @@ impl GetFeeEstimateCall {
         self.0.request_mut().spend_count = Some(spend_count);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetFeeEstimate {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetFeeEstimate> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetFeeEstimate>> for GetFeeEstimateCall {
-    fn from(call: chia_rpc::Call<GetFeeEstimate>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetFeeEstimateCall {
-    type Output = chia_rpc::Result<GetFeeEstimateResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetFeeEstimateResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetFeeEstimateCall, GetFeeEstimate, GetFeeEstimateResponse);

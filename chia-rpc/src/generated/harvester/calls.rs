@@ -15,68 +15,7 @@ use super::{
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPlotsCall(chia_rpc::Call<GetPlots>);
-
-impl GetPlotsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPlots {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPlots> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetPlots>> for GetPlotsCall {
-    fn from(call: chia_rpc::Call<GetPlots>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPlotsCall {
-    type Output = chia_rpc::Result<GetPlotsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPlotsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetPlotsCall, GetPlots, GetPlotsResponse);
 
 /// A `refresh_plots` call being built: Starts a rescan of the plot directories.
 ///
@@ -84,68 +23,7 @@ impl std::future::IntoFuture for GetPlotsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct RefreshPlotsCall(chia_rpc::Call<RefreshPlots>);
-
-impl RefreshPlotsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &RefreshPlots {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<RefreshPlots> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<RefreshPlots>> for RefreshPlotsCall {
-    fn from(call: chia_rpc::Call<RefreshPlots>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for RefreshPlotsCall {
-    type Output = chia_rpc::Result<RefreshPlotsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<RefreshPlotsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(RefreshPlotsCall, RefreshPlots, RefreshPlotsResponse);
 
 /// A `delete_plot` call being built: Deletes a plot file from disk and rescans the plot directories.
 ///
@@ -153,68 +31,7 @@ impl std::future::IntoFuture for RefreshPlotsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DeletePlotCall(chia_rpc::Call<DeletePlot>);
-
-impl DeletePlotCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DeletePlot {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DeletePlot> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DeletePlot>> for DeletePlotCall {
-    fn from(call: chia_rpc::Call<DeletePlot>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DeletePlotCall {
-    type Output = chia_rpc::Result<DeletePlotResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DeletePlotResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DeletePlotCall, DeletePlot, DeletePlotResponse);
 
 /// A `add_plot_directory` call being built: Adds a directory to the harvester's plot directories and rescans them.
 ///
@@ -222,68 +39,9 @@ impl std::future::IntoFuture for DeletePlotCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct AddPlotDirectoryCall(chia_rpc::Call<AddPlotDirectory>);
-
-impl AddPlotDirectoryCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &AddPlotDirectory {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<AddPlotDirectory> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<AddPlotDirectory>> for AddPlotDirectoryCall {
-    fn from(call: chia_rpc::Call<AddPlotDirectory>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for AddPlotDirectoryCall {
-    type Output = chia_rpc::Result<AddPlotDirectoryResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<AddPlotDirectoryResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    AddPlotDirectoryCall, AddPlotDirectory, AddPlotDirectoryResponse
+);
 
 /// A `get_plot_directories` call being built: The directories the harvester loads plots from.
 ///
@@ -291,68 +49,9 @@ impl std::future::IntoFuture for AddPlotDirectoryCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetPlotDirectoriesCall(chia_rpc::Call<GetPlotDirectories>);
-
-impl GetPlotDirectoriesCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPlotDirectories {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetPlotDirectories> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetPlotDirectories>> for GetPlotDirectoriesCall {
-    fn from(call: chia_rpc::Call<GetPlotDirectories>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetPlotDirectoriesCall {
-    type Output = chia_rpc::Result<GetPlotDirectoriesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetPlotDirectoriesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetPlotDirectoriesCall, GetPlotDirectories, GetPlotDirectoriesResponse
+);
 
 /// A `remove_plot_directory` call being built: Removes a directory from the harvester's plot directories and rescans them.
 ///
@@ -360,68 +59,9 @@ impl std::future::IntoFuture for GetPlotDirectoriesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct RemovePlotDirectoryCall(chia_rpc::Call<RemovePlotDirectory>);
-
-impl RemovePlotDirectoryCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &RemovePlotDirectory {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<RemovePlotDirectory> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<RemovePlotDirectory>> for RemovePlotDirectoryCall {
-    fn from(call: chia_rpc::Call<RemovePlotDirectory>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for RemovePlotDirectoryCall {
-    type Output = chia_rpc::Result<RemovePlotDirectoryResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<RemovePlotDirectoryResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    RemovePlotDirectoryCall, RemovePlotDirectory, RemovePlotDirectoryResponse
+);
 
 /// A `get_harvester_config` call being built: The harvester's settings for decompressing plots and scanning plot directories.
 ///
@@ -429,68 +69,9 @@ impl std::future::IntoFuture for RemovePlotDirectoryCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetHarvesterConfigCall(chia_rpc::Call<GetHarvesterConfig>);
-
-impl GetHarvesterConfigCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetHarvesterConfig {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetHarvesterConfig> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetHarvesterConfig>> for GetHarvesterConfigCall {
-    fn from(call: chia_rpc::Call<GetHarvesterConfig>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetHarvesterConfigCall {
-    type Output = chia_rpc::Result<GetHarvesterConfigResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetHarvesterConfigResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetHarvesterConfigCall, GetHarvesterConfig, GetHarvesterConfigResponse
+);
 
 /// A `update_harvester_config` call being built: Changes the harvester's settings in config.yaml.
 ///
@@ -557,64 +138,7 @@ impl UpdateHarvesterConfigCall {
         );
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &UpdateHarvesterConfig {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<UpdateHarvesterConfig> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<UpdateHarvesterConfig>> for UpdateHarvesterConfigCall {
-    fn from(call: chia_rpc::Call<UpdateHarvesterConfig>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for UpdateHarvesterConfigCall {
-    type Output = chia_rpc::Result<UpdateHarvesterConfigResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<UpdateHarvesterConfigResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    UpdateHarvesterConfigCall, UpdateHarvesterConfig, UpdateHarvesterConfigResponse
+);

@@ -16,68 +16,7 @@ use crate::generated::types::{Addition, Coin, ExtraCondition};
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CatSetNameCall(chia_rpc::Call<CatSetName>);
-
-impl CatSetNameCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CatSetName {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CatSetName> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<CatSetName>> for CatSetNameCall {
-    fn from(call: chia_rpc::Call<CatSetName>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CatSetNameCall {
-    type Output = chia_rpc::Result<CatSetNameResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CatSetNameResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CatSetNameCall, CatSetName, CatSetNameResponse);
 
 /// A `cat_asset_id_to_name` call being built: The wallet and name that go with an asset id.
 ///
@@ -85,68 +24,9 @@ impl std::future::IntoFuture for CatSetNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CatAssetIdToNameCall(chia_rpc::Call<CatAssetIdToName>);
-
-impl CatAssetIdToNameCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CatAssetIdToName {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CatAssetIdToName> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<CatAssetIdToName>> for CatAssetIdToNameCall {
-    fn from(call: chia_rpc::Call<CatAssetIdToName>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CatAssetIdToNameCall {
-    type Output = chia_rpc::Result<CatAssetIdToNameResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CatAssetIdToNameResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    CatAssetIdToNameCall, CatAssetIdToName, CatAssetIdToNameResponse
+);
 
 /// A `cat_get_name` call being built: The name of a CAT wallet.
 ///
@@ -154,68 +34,7 @@ impl std::future::IntoFuture for CatAssetIdToNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CatGetNameCall(chia_rpc::Call<CatGetName>);
-
-impl CatGetNameCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CatGetName {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CatGetName> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<CatGetName>> for CatGetNameCall {
-    fn from(call: chia_rpc::Call<CatGetName>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CatGetNameCall {
-    type Output = chia_rpc::Result<CatGetNameResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CatGetNameResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CatGetNameCall, CatGetName, CatGetNameResponse);
 
 /// A `get_stray_cats` call being built: CATs the wallet received but has not made wallets for.
 ///
@@ -223,68 +42,7 @@ impl std::future::IntoFuture for CatGetNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetStrayCatsCall(chia_rpc::Call<GetStrayCats>);
-
-impl GetStrayCatsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetStrayCats {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetStrayCats> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetStrayCats>> for GetStrayCatsCall {
-    fn from(call: chia_rpc::Call<GetStrayCats>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetStrayCatsCall {
-    type Output = chia_rpc::Result<GetStrayCatsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetStrayCatsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetStrayCatsCall, GetStrayCats, GetStrayCatsResponse);
 
 /// A `cat_spend` call being built: Sends CATs from a CAT wallet to one or more addresses.
 ///
@@ -443,67 +201,8 @@ impl CatSpendCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CatSpend {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CatSpend> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<CatSpend>> for CatSpendCall {
-    fn from(call: chia_rpc::Call<CatSpend>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CatSpendCall {
-    type Output = chia_rpc::Result<CatSpendResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CatSpendResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CatSpendCall, CatSpend, CatSpendResponse);
 
 /// A `cat_get_asset_id` call being built: The asset id (TAIL hash) of a CAT wallet.
 ///
@@ -511,68 +210,7 @@ impl std::future::IntoFuture for CatSpendCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct CatGetAssetIdCall(chia_rpc::Call<CatGetAssetId>);
-
-impl CatGetAssetIdCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CatGetAssetId {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CatGetAssetId> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<CatGetAssetId>> for CatGetAssetIdCall {
-    fn from(call: chia_rpc::Call<CatGetAssetId>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CatGetAssetIdCall {
-    type Output = chia_rpc::Result<CatGetAssetIdResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CatGetAssetIdResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CatGetAssetIdCall, CatGetAssetId, CatGetAssetIdResponse);
 
 /// A `get_cat_list` call being built: The wallet's built-in list of well-known CATs.
 ///
@@ -580,68 +218,7 @@ impl std::future::IntoFuture for CatGetAssetIdCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GetCatListCall(chia_rpc::Call<GetCatList>);
-
-impl GetCatListCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetCatList {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetCatList> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GetCatList>> for GetCatListCall {
-    fn from(call: chia_rpc::Call<GetCatList>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetCatListCall {
-    type Output = chia_rpc::Result<GetCatListResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetCatListResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(GetCatListCall, GetCatList, GetCatListResponse);
 
 /// A `crcat_approve_pending` call being built: Moves received CR-CATs that wait for approval into a CR-CAT wallet's spendable balance.
 ///
@@ -752,64 +329,7 @@ impl CrcatApprovePendingCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CrcatApprovePending {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CrcatApprovePending> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<CrcatApprovePending>> for CrcatApprovePendingCall {
-    fn from(call: chia_rpc::Call<CrcatApprovePending>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CrcatApprovePendingCall {
-    type Output = chia_rpc::Result<CrcatApprovePendingResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CrcatApprovePendingResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    CrcatApprovePendingCall, CrcatApprovePending, CrcatApprovePendingResponse
+);

@@ -20,68 +20,9 @@ use crate::generated::types::ExtraCondition;
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DidSetWalletNameCall(chia_rpc::Call<DidSetWalletName>);
-
-impl DidSetWalletNameCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidSetWalletName {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidSetWalletName> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DidSetWalletName>> for DidSetWalletNameCall {
-    fn from(call: chia_rpc::Call<DidSetWalletName>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidSetWalletNameCall {
-    type Output = chia_rpc::Result<DidSetWalletNameResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidSetWalletNameResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DidSetWalletNameCall, DidSetWalletName, DidSetWalletNameResponse
+);
 
 /// A `did_get_wallet_name` call being built: The name of a DID wallet.
 ///
@@ -89,68 +30,9 @@ impl std::future::IntoFuture for DidSetWalletNameCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DidGetWalletNameCall(chia_rpc::Call<DidGetWalletName>);
-
-impl DidGetWalletNameCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidGetWalletName {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidGetWalletName> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DidGetWalletName>> for DidGetWalletNameCall {
-    fn from(call: chia_rpc::Call<DidGetWalletName>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidGetWalletNameCall {
-    type Output = chia_rpc::Result<DidGetWalletNameResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidGetWalletNameResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DidGetWalletNameCall, DidGetWalletName, DidGetWalletNameResponse
+);
 
 /// A `did_update_metadata` call being built: Replaces the metadata of a DID with a spend of its singleton.
 ///
@@ -267,67 +149,10 @@ impl DidUpdateMetadataCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidUpdateMetadata {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidUpdateMetadata> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DidUpdateMetadata>> for DidUpdateMetadataCall {
-    fn from(call: chia_rpc::Call<DidUpdateMetadata>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidUpdateMetadataCall {
-    type Output = chia_rpc::Result<DidUpdateMetadataResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidUpdateMetadataResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DidUpdateMetadataCall, DidUpdateMetadata, DidUpdateMetadataResponse
+);
 
 /// A `did_get_pubkey` call being built: A fresh public key of a DID wallet's derivation path.
 ///
@@ -335,68 +160,7 @@ impl std::future::IntoFuture for DidUpdateMetadataCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DidGetPubkeyCall(chia_rpc::Call<DidGetPubkey>);
-
-impl DidGetPubkeyCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidGetPubkey {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidGetPubkey> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DidGetPubkey>> for DidGetPubkeyCall {
-    fn from(call: chia_rpc::Call<DidGetPubkey>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidGetPubkeyCall {
-    type Output = chia_rpc::Result<DidGetPubkeyResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidGetPubkeyResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DidGetPubkeyCall, DidGetPubkey, DidGetPubkeyResponse);
 
 /// A `did_get_did` call being built: The DID of a DID wallet and the id of its current coin.
 ///
@@ -404,68 +168,7 @@ impl std::future::IntoFuture for DidGetPubkeyCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DidGetDidCall(chia_rpc::Call<DidGetDid>);
-
-impl DidGetDidCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidGetDid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidGetDid> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DidGetDid>> for DidGetDidCall {
-    fn from(call: chia_rpc::Call<DidGetDid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidGetDidCall {
-    type Output = chia_rpc::Result<DidGetDidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidGetDidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DidGetDidCall, DidGetDid, DidGetDidResponse);
 
 /// A `did_get_metadata` call being built: The metadata of a DID, as the wallet has stored it.
 ///
@@ -473,68 +176,7 @@ impl std::future::IntoFuture for DidGetDidCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DidGetMetadataCall(chia_rpc::Call<DidGetMetadata>);
-
-impl DidGetMetadataCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidGetMetadata {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidGetMetadata> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DidGetMetadata>> for DidGetMetadataCall {
-    fn from(call: chia_rpc::Call<DidGetMetadata>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidGetMetadataCall {
-    type Output = chia_rpc::Result<DidGetMetadataResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidGetMetadataResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DidGetMetadataCall, DidGetMetadata, DidGetMetadataResponse);
 
 /// A `did_get_current_coin_info` call being built: The DID of a DID wallet and the details of its current coin.
 ///
@@ -542,68 +184,9 @@ impl std::future::IntoFuture for DidGetMetadataCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DidGetCurrentCoinInfoCall(chia_rpc::Call<DidGetCurrentCoinInfo>);
-
-impl DidGetCurrentCoinInfoCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidGetCurrentCoinInfo {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidGetCurrentCoinInfo> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DidGetCurrentCoinInfo>> for DidGetCurrentCoinInfoCall {
-    fn from(call: chia_rpc::Call<DidGetCurrentCoinInfo>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidGetCurrentCoinInfoCall {
-    type Output = chia_rpc::Result<DidGetCurrentCoinInfoResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidGetCurrentCoinInfoResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DidGetCurrentCoinInfoCall, DidGetCurrentCoinInfo, DidGetCurrentCoinInfoResponse
+);
 
 /// A `did_create_backup_file` call being built: A text backup of a DID wallet's DID.
 ///
@@ -611,68 +194,9 @@ impl std::future::IntoFuture for DidGetCurrentCoinInfoCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DidCreateBackupFileCall(chia_rpc::Call<DidCreateBackupFile>);
-
-impl DidCreateBackupFileCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidCreateBackupFile {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidCreateBackupFile> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DidCreateBackupFile>> for DidCreateBackupFileCall {
-    fn from(call: chia_rpc::Call<DidCreateBackupFile>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidCreateBackupFileCall {
-    type Output = chia_rpc::Result<DidCreateBackupFileResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidCreateBackupFileResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DidCreateBackupFileCall, DidCreateBackupFile, DidCreateBackupFileResponse
+);
 
 /// A `did_transfer_did` call being built: Sends a DID to a new owner.
 ///
@@ -789,67 +313,8 @@ impl DidTransferDidCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidTransferDid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidTransferDid> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DidTransferDid>> for DidTransferDidCall {
-    fn from(call: chia_rpc::Call<DidTransferDid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidTransferDidCall {
-    type Output = chia_rpc::Result<DidTransferDidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidTransferDidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DidTransferDidCall, DidTransferDid, DidTransferDidResponse);
 
 /// A `did_message_spend` call being built: Spends a DID to itself, creating coin and puzzle announcements.
 ///
@@ -972,67 +437,8 @@ impl DidMessageSpendCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidMessageSpend {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidMessageSpend> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DidMessageSpend>> for DidMessageSpendCall {
-    fn from(call: chia_rpc::Call<DidMessageSpend>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidMessageSpendCall {
-    type Output = chia_rpc::Result<DidMessageSpendResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidMessageSpendResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DidMessageSpendCall, DidMessageSpend, DidMessageSpendResponse);
 
 /// A `did_get_info` call being built: Looks a DID up on chain and describes its latest (or a given) coin.
 ///
@@ -1047,67 +453,8 @@ impl DidGetInfoCall {
         self.0.request_mut().latest = Some(latest);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidGetInfo {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidGetInfo> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DidGetInfo>> for DidGetInfoCall {
-    fn from(call: chia_rpc::Call<DidGetInfo>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidGetInfoCall {
-    type Output = chia_rpc::Result<DidGetInfoResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidGetInfoResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DidGetInfoCall, DidGetInfo, DidGetInfoResponse);
 
 /// A `did_find_lost_did` call being built: Recovers a DID of this wallet that the wallet lost track of.
 ///
@@ -1134,64 +481,5 @@ impl DidFindLostDidCall {
         self.0.request_mut().metadata = Some(metadata);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DidFindLostDid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DidFindLostDid> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DidFindLostDid>> for DidFindLostDidCall {
-    fn from(call: chia_rpc::Call<DidFindLostDid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DidFindLostDidCall {
-    type Output = chia_rpc::Result<DidFindLostDidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DidFindLostDidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DidFindLostDidCall, DidFindLostDid, DidFindLostDidResponse);

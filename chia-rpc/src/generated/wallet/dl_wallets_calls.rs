@@ -122,67 +122,8 @@ impl CreateNewDlCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &CreateNewDl {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<CreateNewDl> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<CreateNewDl>> for CreateNewDlCall {
-    fn from(call: chia_rpc::Call<CreateNewDl>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for CreateNewDlCall {
-    type Output = chia_rpc::Result<CreateNewDlResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<CreateNewDlResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(CreateNewDlCall, CreateNewDl, CreateNewDlResponse);
 
 /// A `dl_track_new` call being built: Starts following a data-layer store, owned by this key or by anyone else.
 ///
@@ -190,68 +131,7 @@ impl std::future::IntoFuture for CreateNewDlCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DlTrackNewCall(chia_rpc::Call<DlTrackNew>);
-
-impl DlTrackNewCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlTrackNew {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlTrackNew> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DlTrackNew>> for DlTrackNewCall {
-    fn from(call: chia_rpc::Call<DlTrackNew>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlTrackNewCall {
-    type Output = chia_rpc::Result<DlTrackNewResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlTrackNewResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlTrackNewCall, DlTrackNew, DlTrackNewResponse);
 
 /// A `dl_stop_tracking` call being built: Stops following a data-layer store and forgets its singleton history.
 ///
@@ -259,68 +139,7 @@ impl std::future::IntoFuture for DlTrackNewCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DlStopTrackingCall(chia_rpc::Call<DlStopTracking>);
-
-impl DlStopTrackingCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlStopTracking {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlStopTracking> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DlStopTracking>> for DlStopTrackingCall {
-    fn from(call: chia_rpc::Call<DlStopTracking>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlStopTrackingCall {
-    type Output = chia_rpc::Result<DlStopTrackingResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlStopTrackingResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlStopTrackingCall, DlStopTracking, DlStopTrackingResponse);
 
 /// A `dl_latest_singleton` call being built: The newest singleton record of a tracked data-layer store.
 ///
@@ -335,67 +154,10 @@ impl DlLatestSingletonCall {
         self.0.request_mut().only_confirmed = Some(only_confirmed);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlLatestSingleton {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlLatestSingleton> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DlLatestSingleton>> for DlLatestSingletonCall {
-    fn from(call: chia_rpc::Call<DlLatestSingleton>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlLatestSingletonCall {
-    type Output = chia_rpc::Result<DlLatestSingletonResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlLatestSingletonResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DlLatestSingletonCall, DlLatestSingleton, DlLatestSingletonResponse
+);
 
 /// A `dl_singletons_by_root` call being built: The singleton records of a data-layer store that carry a given root hash.
 ///
@@ -403,68 +165,9 @@ impl std::future::IntoFuture for DlLatestSingletonCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DlSingletonsByRootCall(chia_rpc::Call<DlSingletonsByRoot>);
-
-impl DlSingletonsByRootCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlSingletonsByRoot {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlSingletonsByRoot> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DlSingletonsByRoot>> for DlSingletonsByRootCall {
-    fn from(call: chia_rpc::Call<DlSingletonsByRoot>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlSingletonsByRootCall {
-    type Output = chia_rpc::Result<DlSingletonsByRootResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlSingletonsByRootResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DlSingletonsByRootCall, DlSingletonsByRoot, DlSingletonsByRootResponse
+);
 
 /// A `dl_update_root` call being built: Spends a store's singleton to publish a new root hash.
 ///
@@ -575,67 +278,8 @@ impl DlUpdateRootCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlUpdateRoot {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlUpdateRoot> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DlUpdateRoot>> for DlUpdateRootCall {
-    fn from(call: chia_rpc::Call<DlUpdateRoot>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlUpdateRootCall {
-    type Output = chia_rpc::Result<DlUpdateRootResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlUpdateRootResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlUpdateRootCall, DlUpdateRoot, DlUpdateRootResponse);
 
 /// A `dl_update_multiple` call being built: Publishes new root hashes for several owned stores at once.
 ///
@@ -746,67 +390,10 @@ impl DlUpdateMultipleCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlUpdateMultiple {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlUpdateMultiple> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DlUpdateMultiple>> for DlUpdateMultipleCall {
-    fn from(call: chia_rpc::Call<DlUpdateMultiple>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlUpdateMultipleCall {
-    type Output = chia_rpc::Result<DlUpdateMultipleResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlUpdateMultipleResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DlUpdateMultipleCall, DlUpdateMultiple, DlUpdateMultipleResponse
+);
 
 /// A `dl_history` call being built: The singleton records of a data-layer store, newest first.
 ///
@@ -833,67 +420,8 @@ impl DlHistoryCall {
         self.0.request_mut().num_results = Some(num_results);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlHistory {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlHistory> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DlHistory>> for DlHistoryCall {
-    fn from(call: chia_rpc::Call<DlHistory>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlHistoryCall {
-    type Output = chia_rpc::Result<DlHistoryResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlHistoryResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlHistoryCall, DlHistory, DlHistoryResponse);
 
 /// A `dl_owned_singletons` call being built: The latest singleton record of every tracked store this key owns.
 ///
@@ -901,68 +429,9 @@ impl std::future::IntoFuture for DlHistoryCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DlOwnedSingletonsCall(chia_rpc::Call<DlOwnedSingletons>);
-
-impl DlOwnedSingletonsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlOwnedSingletons {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlOwnedSingletons> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DlOwnedSingletons>> for DlOwnedSingletonsCall {
-    fn from(call: chia_rpc::Call<DlOwnedSingletons>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlOwnedSingletonsCall {
-    type Output = chia_rpc::Result<DlOwnedSingletonsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlOwnedSingletonsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DlOwnedSingletonsCall, DlOwnedSingletons, DlOwnedSingletonsResponse
+);
 
 /// A `dl_get_mirrors` call being built: The mirrors the wallet knows for a data-layer store.
 ///
@@ -970,68 +439,7 @@ impl std::future::IntoFuture for DlOwnedSingletonsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DlGetMirrorsCall(chia_rpc::Call<DlGetMirrors>);
-
-impl DlGetMirrorsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlGetMirrors {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlGetMirrors> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DlGetMirrors>> for DlGetMirrorsCall {
-    fn from(call: chia_rpc::Call<DlGetMirrors>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlGetMirrorsCall {
-    type Output = chia_rpc::Result<DlGetMirrorsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlGetMirrorsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlGetMirrorsCall, DlGetMirrors, DlGetMirrorsResponse);
 
 /// A `dl_new_mirror` call being built: Creates a mirror coin announcing URLs that serve a store's data.
 ///
@@ -1142,67 +550,8 @@ impl DlNewMirrorCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlNewMirror {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlNewMirror> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DlNewMirror>> for DlNewMirrorCall {
-    fn from(call: chia_rpc::Call<DlNewMirror>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlNewMirrorCall {
-    type Output = chia_rpc::Result<DlNewMirrorResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlNewMirrorResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlNewMirrorCall, DlNewMirror, DlNewMirrorResponse);
 
 /// A `dl_delete_mirror` call being built: Spends one of this key's mirror coins, returning its value to the wallet.
 ///
@@ -1313,67 +662,8 @@ impl DlDeleteMirrorCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlDeleteMirror {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlDeleteMirror> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DlDeleteMirror>> for DlDeleteMirrorCall {
-    fn from(call: chia_rpc::Call<DlDeleteMirror>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlDeleteMirrorCall {
-    type Output = chia_rpc::Result<DlDeleteMirrorResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlDeleteMirrorResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlDeleteMirrorCall, DlDeleteMirror, DlDeleteMirrorResponse);
 
 /// A `dl_verify_proof` call being built: Checks a proof of inclusion of keys and values in a data-layer store's root.
 ///
@@ -1381,65 +671,4 @@ impl std::future::IntoFuture for DlDeleteMirrorCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct DlVerifyProofCall(chia_rpc::Call<DlVerifyProof>);
-
-impl DlVerifyProofCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DlVerifyProof {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DlVerifyProof> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<DlVerifyProof>> for DlVerifyProofCall {
-    fn from(call: chia_rpc::Call<DlVerifyProof>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DlVerifyProofCall {
-    type Output = chia_rpc::Result<DlVerifyProofResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DlVerifyProofResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(DlVerifyProofCall, DlVerifyProof, DlVerifyProofResponse);

@@ -35,67 +35,10 @@ impl GetNotificationsCall {
         self.0.request_mut().end = Some(end);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GetNotifications {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GetNotifications> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<GetNotifications>> for GetNotificationsCall {
-    fn from(call: chia_rpc::Call<GetNotifications>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GetNotificationsCall {
-    type Output = chia_rpc::Result<GetNotificationsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GetNotificationsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GetNotificationsCall, GetNotifications, GetNotificationsResponse
+);
 
 /// A `delete_notifications` call being built: Deletes received notifications from the wallet's database.
 ///
@@ -110,67 +53,10 @@ impl DeleteNotificationsCall {
         self.0.request_mut().ids = Some(ids);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteNotifications {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<DeleteNotifications> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<DeleteNotifications>> for DeleteNotificationsCall {
-    fn from(call: chia_rpc::Call<DeleteNotifications>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for DeleteNotificationsCall {
-    type Output = chia_rpc::Result<DeleteNotificationsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<DeleteNotificationsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    DeleteNotificationsCall, DeleteNotifications, DeleteNotificationsResponse
+);
 
 /// A `send_notification` call being built: Sends an on-chain message to a puzzle hash, together with a payment of `amount` mojos.
 ///
@@ -287,67 +173,10 @@ impl SendNotificationCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SendNotification {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SendNotification> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SendNotification>> for SendNotificationCall {
-    fn from(call: chia_rpc::Call<SendNotification>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SendNotificationCall {
-    type Output = chia_rpc::Result<SendNotificationResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SendNotificationResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SendNotificationCall, SendNotification, SendNotificationResponse
+);
 
 /// A `sign_message_by_address` call being built: Signs a message with the key behind one of the wallet's addresses.
 ///
@@ -369,67 +198,10 @@ impl SignMessageByAddressCall {
         self.0.request_mut().safe_mode = Some(safe_mode);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SignMessageByAddress {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SignMessageByAddress> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SignMessageByAddress>> for SignMessageByAddressCall {
-    fn from(call: chia_rpc::Call<SignMessageByAddress>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SignMessageByAddressCall {
-    type Output = chia_rpc::Result<SignMessageByAddressResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SignMessageByAddressResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SignMessageByAddressCall, SignMessageByAddress, SignMessageByAddressResponse
+);
 
 /// A `sign_message_by_id` call being built: Signs a message with the key that controls one of the wallet's DIDs or NFTs.
 ///
@@ -451,67 +223,8 @@ impl SignMessageByIdCall {
         self.0.request_mut().safe_mode = Some(safe_mode);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SignMessageById {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SignMessageById> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<SignMessageById>> for SignMessageByIdCall {
-    fn from(call: chia_rpc::Call<SignMessageById>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SignMessageByIdCall {
-    type Output = chia_rpc::Result<SignMessageByIdResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SignMessageByIdResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(SignMessageByIdCall, SignMessageById, SignMessageByIdResponse);
 
 /// A `verify_signature` call being built: Checks a BLS signature of a message, and optionally that the key controls an address.
 ///
@@ -532,64 +245,5 @@ impl VerifySignatureCall {
         self.0.request_mut().address = Some(address);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VerifySignature {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VerifySignature> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<VerifySignature>> for VerifySignatureCall {
-    fn from(call: chia_rpc::Call<VerifySignature>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VerifySignatureCall {
-    type Output = chia_rpc::Result<VerifySignatureResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VerifySignatureResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VerifySignatureCall, VerifySignature, VerifySignatureResponse);

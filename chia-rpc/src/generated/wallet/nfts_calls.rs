@@ -171,67 +171,8 @@ impl NftMintNftCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftMintNft {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftMintNft> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftMintNft>> for NftMintNftCall {
-    fn from(call: chia_rpc::Call<NftMintNft>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftMintNftCall {
-    type Output = chia_rpc::Result<NftMintNftResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftMintNftResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftMintNftCall, NftMintNft, NftMintNftResponse);
 
 /// A `nft_count_nfts` call being built: Counts the NFTs the wallet holds, in one NFT wallet or in all of them.
 ///
@@ -246,67 +187,8 @@ impl NftCountNftsCall {
         self.0.request_mut().wallet_id = Some(wallet_id);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftCountNfts {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftCountNfts> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftCountNfts>> for NftCountNftsCall {
-    fn from(call: chia_rpc::Call<NftCountNfts>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftCountNftsCall {
-    type Output = chia_rpc::Result<NftCountNftsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftCountNftsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftCountNftsCall, NftCountNfts, NftCountNftsResponse);
 
 /// A `nft_get_nfts` call being built: A page of the NFTs the wallet holds, in one NFT wallet or in all of them.
 ///
@@ -333,67 +215,8 @@ impl NftGetNftsCall {
         self.0.request_mut().num = Some(num);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftGetNfts {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftGetNfts> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftGetNfts>> for NftGetNftsCall {
-    fn from(call: chia_rpc::Call<NftGetNfts>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftGetNftsCall {
-    type Output = chia_rpc::Result<NftGetNftsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftGetNftsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftGetNftsCall, NftGetNfts, NftGetNftsResponse);
 
 /// A `nft_get_by_did` call being built: The id of the NFT wallet that belongs to a DID.
 ///
@@ -408,67 +231,8 @@ impl NftGetByDidCall {
         self.0.request_mut().did_id = Some(did_id);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftGetByDid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftGetByDid> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftGetByDid>> for NftGetByDidCall {
-    fn from(call: chia_rpc::Call<NftGetByDid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftGetByDidCall {
-    type Output = chia_rpc::Result<NftGetByDidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftGetByDidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftGetByDidCall, NftGetByDid, NftGetByDidResponse);
 
 /// A `nft_set_nft_did` call being built: Sets or clears the owner DID of an NFT with a spend of the NFT.
 ///
@@ -585,67 +349,8 @@ impl NftSetNftDidCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftSetNftDid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftSetNftDid> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftSetNftDid>> for NftSetNftDidCall {
-    fn from(call: chia_rpc::Call<NftSetNftDid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftSetNftDidCall {
-    type Output = chia_rpc::Result<NftSetNftDidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftSetNftDidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftSetNftDidCall, NftSetNftDid, NftSetNftDidResponse);
 
 /// A `nft_set_nft_status` call being built: Marks an NFT coin as in a pending transaction, or as free again.
 ///
@@ -653,68 +358,7 @@ impl std::future::IntoFuture for NftSetNftDidCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct NftSetNftStatusCall(chia_rpc::Call<NftSetNftStatus>);
-
-impl NftSetNftStatusCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftSetNftStatus {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftSetNftStatus> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<NftSetNftStatus>> for NftSetNftStatusCall {
-    fn from(call: chia_rpc::Call<NftSetNftStatus>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftSetNftStatusCall {
-    type Output = chia_rpc::Result<NftSetNftStatusResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftSetNftStatusResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftSetNftStatusCall, NftSetNftStatus, NftSetNftStatusResponse);
 
 /// A `nft_get_wallet_did` call being built: The DID an NFT wallet belongs to.
 ///
@@ -722,68 +366,7 @@ impl std::future::IntoFuture for NftSetNftStatusCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct NftGetWalletDidCall(chia_rpc::Call<NftGetWalletDid>);
-
-impl NftGetWalletDidCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftGetWalletDid {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftGetWalletDid> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<NftGetWalletDid>> for NftGetWalletDidCall {
-    fn from(call: chia_rpc::Call<NftGetWalletDid>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftGetWalletDidCall {
-    type Output = chia_rpc::Result<NftGetWalletDidResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftGetWalletDidResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftGetWalletDidCall, NftGetWalletDid, NftGetWalletDidResponse);
 
 /// A `nft_get_wallets_with_dids` call being built: The NFT wallets that belong to a DID, with the DID wallet of each.
 ///
@@ -791,68 +374,9 @@ impl std::future::IntoFuture for NftGetWalletDidCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct NftGetWalletsWithDidsCall(chia_rpc::Call<NftGetWalletsWithDids>);
-
-impl NftGetWalletsWithDidsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftGetWalletsWithDids {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftGetWalletsWithDids> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<NftGetWalletsWithDids>> for NftGetWalletsWithDidsCall {
-    fn from(call: chia_rpc::Call<NftGetWalletsWithDids>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftGetWalletsWithDidsCall {
-    type Output = chia_rpc::Result<NftGetWalletsWithDidsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftGetWalletsWithDidsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    NftGetWalletsWithDidsCall, NftGetWalletsWithDids, NftGetWalletsWithDidsResponse
+);
 
 /// A `nft_get_info` call being built: The current state of any NFT on chain, read from a full node.
 ///
@@ -867,67 +391,8 @@ impl NftGetInfoCall {
         self.0.request_mut().latest = Some(latest);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftGetInfo {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftGetInfo> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftGetInfo>> for NftGetInfoCall {
-    fn from(call: chia_rpc::Call<NftGetInfo>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftGetInfoCall {
-    type Output = chia_rpc::Result<NftGetInfoResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftGetInfoResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftGetInfoCall, NftGetInfo, NftGetInfoResponse);
 
 /// A `nft_transfer_nft` call being built: Sends an NFT to an address.
 ///
@@ -1038,67 +503,8 @@ impl NftTransferNftCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftTransferNft {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftTransferNft> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftTransferNft>> for NftTransferNftCall {
-    fn from(call: chia_rpc::Call<NftTransferNft>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftTransferNftCall {
-    type Output = chia_rpc::Result<NftTransferNftResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftTransferNftResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftTransferNftCall, NftTransferNft, NftTransferNftResponse);
 
 /// A `nft_add_uri` call being built: Adds a data, metadata or license URI to an NFT's on-chain metadata.
 ///
@@ -1209,67 +615,8 @@ impl NftAddUriCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftAddUri {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftAddUri> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftAddUri>> for NftAddUriCall {
-    fn from(call: chia_rpc::Call<NftAddUri>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftAddUriCall {
-    type Output = chia_rpc::Result<NftAddUriResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftAddUriResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftAddUriCall, NftAddUri, NftAddUriResponse);
 
 /// A `nft_calculate_royalties` call being built: Computes the royalties that trading NFTs for amounts of fungible assets would pay.
 ///
@@ -1290,67 +637,10 @@ impl NftCalculateRoyaltiesCall {
         self.0.request_mut().fungible_assets = Some(fungible_assets);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftCalculateRoyalties {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftCalculateRoyalties> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftCalculateRoyalties>> for NftCalculateRoyaltiesCall {
-    fn from(call: chia_rpc::Call<NftCalculateRoyalties>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftCalculateRoyaltiesCall {
-    type Output = chia_rpc::Result<NftCalculateRoyaltiesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftCalculateRoyaltiesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    NftCalculateRoyaltiesCall, NftCalculateRoyalties, NftCalculateRoyaltiesResponse
+);
 
 /// A `nft_mint_bulk` call being built: Builds the spends that mint many NFTs at once, from a DID or from an XCH coin.
 ///
@@ -1533,67 +823,8 @@ impl NftMintBulkCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftMintBulk {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftMintBulk> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftMintBulk>> for NftMintBulkCall {
-    fn from(call: chia_rpc::Call<NftMintBulk>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftMintBulkCall {
-    type Output = chia_rpc::Result<NftMintBulkResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftMintBulkResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftMintBulkCall, NftMintBulk, NftMintBulkResponse);
 
 /// A `nft_set_did_bulk` call being built: Sets the owner DID of up to 25 NFTs, across NFT wallets, in one go.
 ///
@@ -1710,67 +941,8 @@ impl NftSetDidBulkCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftSetDidBulk {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftSetDidBulk> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftSetDidBulk>> for NftSetDidBulkCall {
-    fn from(call: chia_rpc::Call<NftSetDidBulk>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftSetDidBulkCall {
-    type Output = chia_rpc::Result<NftSetDidBulkResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftSetDidBulkResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftSetDidBulkCall, NftSetDidBulk, NftSetDidBulkResponse);
 
 /// A `nft_transfer_bulk` call being built: Sends up to 25 NFTs, across NFT wallets, to one address.
 ///
@@ -1881,64 +1053,5 @@ impl NftTransferBulkCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &NftTransferBulk {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<NftTransferBulk> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<NftTransferBulk>> for NftTransferBulkCall {
-    fn from(call: chia_rpc::Call<NftTransferBulk>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for NftTransferBulkCall {
-    type Output = chia_rpc::Result<NftTransferBulkResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<NftTransferBulkResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(NftTransferBulkCall, NftTransferBulk, NftTransferBulkResponse);

@@ -13,68 +13,9 @@ use super::{
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct GatherSigningInfoCall(chia_rpc::Call<GatherSigningInfo>);
-
-impl GatherSigningInfoCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &GatherSigningInfo {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<GatherSigningInfo> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<GatherSigningInfo>> for GatherSigningInfoCall {
-    fn from(call: chia_rpc::Call<GatherSigningInfo>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for GatherSigningInfoCall {
-    type Output = chia_rpc::Result<GatherSigningInfoResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<GatherSigningInfoResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    GatherSigningInfoCall, GatherSigningInfo, GatherSigningInfoResponse
+);
 
 /// A `apply_signatures` call being built: Aggregates signing responses into one signed transaction.
 ///
@@ -82,68 +23,7 @@ impl std::future::IntoFuture for GatherSigningInfoCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct ApplySignaturesCall(chia_rpc::Call<ApplySignatures>);
-
-impl ApplySignaturesCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &ApplySignatures {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<ApplySignatures> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<ApplySignatures>> for ApplySignaturesCall {
-    fn from(call: chia_rpc::Call<ApplySignatures>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for ApplySignaturesCall {
-    type Output = chia_rpc::Result<ApplySignaturesResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<ApplySignaturesResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(ApplySignaturesCall, ApplySignatures, ApplySignaturesResponse);
 
 /// A `submit_transactions` call being built: Sends signed transactions to the connected full nodes.
 ///
@@ -151,68 +31,9 @@ impl std::future::IntoFuture for ApplySignaturesCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct SubmitTransactionsCall(chia_rpc::Call<SubmitTransactions>);
-
-impl SubmitTransactionsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &SubmitTransactions {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<SubmitTransactions> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<SubmitTransactions>> for SubmitTransactionsCall {
-    fn from(call: chia_rpc::Call<SubmitTransactions>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for SubmitTransactionsCall {
-    type Output = chia_rpc::Result<SubmitTransactionsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<SubmitTransactionsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    SubmitTransactionsCall, SubmitTransactions, SubmitTransactionsResponse
+);
 
 /// A `execute_signing_instructions` call being built: Signs signing targets with the logged-in key.
 ///
@@ -227,65 +48,8 @@ impl ExecuteSigningInstructionsCall {
         self.0.request_mut().partial_allowed = Some(partial_allowed);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &ExecuteSigningInstructions {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<ExecuteSigningInstructions> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<ExecuteSigningInstructions>>
-for ExecuteSigningInstructionsCall {
-    fn from(call: chia_rpc::Call<ExecuteSigningInstructions>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for ExecuteSigningInstructionsCall {
-    type Output = chia_rpc::Result<ExecuteSigningInstructionsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<ExecuteSigningInstructionsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    ExecuteSigningInstructionsCall, ExecuteSigningInstructions,
+    ExecuteSigningInstructionsResponse
+);

@@ -124,67 +124,8 @@ impl VcMintCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VcMint {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VcMint> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<VcMint>> for VcMintCall {
-    fn from(call: chia_rpc::Call<VcMint>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VcMintCall {
-    type Output = chia_rpc::Result<VcMintResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VcMintResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VcMintCall, VcMint, VcMintResponse);
 
 /// A `vc_get` call being built: A verified credential of this wallet by launcher id.
 ///
@@ -192,68 +133,7 @@ impl std::future::IntoFuture for VcMintCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct VcGetCall(chia_rpc::Call<VcGet>);
-
-impl VcGetCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VcGet {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VcGet> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<VcGet>> for VcGetCall {
-    fn from(call: chia_rpc::Call<VcGet>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VcGetCall {
-    type Output = chia_rpc::Result<VcGetResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VcGetResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VcGetCall, VcGet, VcGetResponse);
 
 /// A `vc_get_list` call being built: A page of the verified credentials this wallet tracks, with the proofs it stores for them.
 ///
@@ -274,67 +154,8 @@ impl VcGetListCall {
         self.0.request_mut().end = Some(end);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VcGetList {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VcGetList> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<VcGetList>> for VcGetListCall {
-    fn from(call: chia_rpc::Call<VcGetList>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VcGetListCall {
-    type Output = chia_rpc::Result<VcGetListResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VcGetListResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VcGetListCall, VcGetList, VcGetListResponse);
 
 /// A `vc_spend` call being built: Spends a verified credential, to move it or to change its proofs.
 ///
@@ -463,67 +284,8 @@ impl VcSpendCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VcSpend {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VcSpend> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<VcSpend>> for VcSpendCall {
-    fn from(call: chia_rpc::Call<VcSpend>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VcSpendCall {
-    type Output = chia_rpc::Result<VcSpendResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VcSpendResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VcSpendCall, VcSpend, VcSpendResponse);
 
 /// A `vc_add_proofs` call being built: Stores a set of VC proofs in the wallet.
 ///
@@ -531,68 +293,7 @@ impl std::future::IntoFuture for VcSpendCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct VcAddProofsCall(chia_rpc::Call<VcAddProofs>);
-
-impl VcAddProofsCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VcAddProofs {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VcAddProofs> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<VcAddProofs>> for VcAddProofsCall {
-    fn from(call: chia_rpc::Call<VcAddProofs>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VcAddProofsCall {
-    type Output = chia_rpc::Result<VcAddProofsResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VcAddProofsResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VcAddProofsCall, VcAddProofs, VcAddProofsResponse);
 
 /// A `vc_get_proofs_for_root` call being built: The VC proofs the wallet stores under a root hash.
 ///
@@ -600,68 +301,9 @@ impl std::future::IntoFuture for VcAddProofsCall {
 #[derive(Debug)]
 #[must_use = "a call is sent only when it is awaited"]
 pub struct VcGetProofsForRootCall(chia_rpc::Call<VcGetProofsForRoot>);
-
-impl VcGetProofsForRootCall {
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VcGetProofsForRoot {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VcGetProofsForRoot> {
-        self.0
-    }
-}
-
-impl From<chia_rpc::Call<VcGetProofsForRoot>> for VcGetProofsForRootCall {
-    fn from(call: chia_rpc::Call<VcGetProofsForRoot>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VcGetProofsForRootCall {
-    type Output = chia_rpc::Result<VcGetProofsForRootResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VcGetProofsForRootResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(
+    VcGetProofsForRootCall, VcGetProofsForRoot, VcGetProofsForRootResponse
+);
 
 /// A `vc_revoke` call being built: Revokes a verified credential.
 ///
@@ -772,64 +414,5 @@ impl VcRevokeCall {
         self.0.request_mut().max_height = Some(max_height);
         self
     }
-
-    /// The longest this call may take, instead of the client's timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.timeout(timeout))
-    }
-
-    /// The longest the service may go silent once its reply has begun, instead of the
-    /// transport's read timeout.
-    pub fn read_timeout(self, timeout: std::time::Duration) -> Self {
-        Self(self.0.read_timeout(timeout))
-    }
-
-    /// The largest reply this call accepts, in bytes, instead of the transport's limit.
-    pub fn max_reply_size(self, bytes: usize) -> Self {
-        Self(self.0.max_reply_size(bytes))
-    }
-
-    /// Every per-call option at once; options left unset keep what the call has.
-    pub fn with_options(self, options: chia_rpc::transport::CallOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// Retries of this call, instead of the client's policy. Ignored unless the endpoint
-    /// only reads.
-    pub fn retry(self, policy: chia_rpc::transport::RetryPolicy) -> Self {
-        Self(self.0.retry(policy))
-    }
-
-    /// Decode this call's reply strictly or leniently, instead of as the client does.
-    pub fn strictness(self, strictness: chia_rpc::decode::Strictness) -> Self {
-        Self(self.0.strictness(strictness))
-    }
-
-    /// The request as built so far.
-    pub fn request(&self) -> &VcRevoke {
-        self.0.request()
-    }
-
-    /// The generic call underneath, with the request and options set so far.
-    pub fn into_call(self) -> chia_rpc::Call<VcRevoke> {
-        self.0
-    }
 }
-
-impl From<chia_rpc::Call<VcRevoke>> for VcRevokeCall {
-    fn from(call: chia_rpc::Call<VcRevoke>) -> Self {
-        Self(call)
-    }
-}
-
-impl std::future::IntoFuture for VcRevokeCall {
-    type Output = chia_rpc::Result<VcRevokeResponse>;
-    type IntoFuture = chia_rpc::transport::BoxFuture<
-        'static,
-        chia_rpc::Result<VcRevokeResponse>,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        std::future::IntoFuture::into_future(self.0)
-    }
-}
+chia_rpc::__call_builder!(VcRevokeCall, VcRevoke, VcRevokeResponse);
