@@ -62,6 +62,9 @@ macro_rules! __call_builder {
             type Output = $crate::Result<$response>;
             type IntoFuture = $crate::transport::BoxFuture<'static, $crate::Result<$response>>;
 
+            // Inline: the decoder of an endpoint is compiled only in the programs that call
+            // it, not in chia-rpc for every endpoint.
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 ::std::future::IntoFuture::into_future(self.0)
             }
