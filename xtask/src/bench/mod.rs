@@ -1,7 +1,6 @@
 //! `cargo xtask bench [--short]`: the end-to-end bench of chia-rpc beside a raw hyper + rustls
 //! client against a local mutual-TLS server (`chia-rpc/benches/wire/`), built in release mode.
 //! `--short` runs each case briefly with a 5 MB large reply, to check that the bench works.
-//! Only the full node's bindings are compiled: the bench calls nothing else.
 
 use std::process::Command;
 
