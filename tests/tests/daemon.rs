@@ -14,22 +14,9 @@ use chia_rpc::transport::CallOptions;
 use chia_rpc::ws::{DaemonTransport, DaemonTransportBuilder, Listener, Notice, Reconnect};
 use chia_rpc::{ErrorKind, Event, Service, ServiceClients};
 use serde_json::{Value, json};
-use support::certs::{Ca, Leaf};
+use support::certs::{Install, install};
 use support::mock_daemon::{self, Action, MockDaemon};
 use tokio_stream::StreamExt;
-
-struct Install {
-    ca: Ca,
-    server: Leaf,
-    client: Leaf,
-}
-
-fn install() -> Install {
-    let ca = Ca::new("Chia CA");
-    let server = ca.leaf("chia.net");
-    let client = ca.leaf("chia.net");
-    Install { ca, server, client }
-}
 
 fn builder(daemon: &MockDaemon, install: &Install) -> DaemonTransportBuilder {
     DaemonTransport::builder()

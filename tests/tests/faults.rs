@@ -23,27 +23,13 @@ use chia_rpc::transport::{RawRequest, RetryPolicy};
 use chia_rpc::{
     Client, ErrorKind, HttpsTransport, RpcErrorCode, Service, ServiceClients, Transport,
 };
-use support::certs::{Ca, Leaf};
+use support::certs::{Ca, Install, Leaf, install};
 use support::mock_server::{self, Behaviour, MockServer, ServerTls, Step};
 
 const CONNECT: Duration = Duration::from_secs(1);
 const READ_IDLE: Duration = Duration::from_secs(1);
 const TOTAL: Duration = Duration::from_secs(3);
 const MAX_REPLY: usize = 1_000_000;
-
-/// An installation: a private CA, the server's leaf (named only `chia.net`), a client leaf.
-struct Install {
-    ca: Ca,
-    server: Leaf,
-    client: Leaf,
-}
-
-fn install() -> Install {
-    let ca = Ca::new("Chia CA");
-    let server = ca.leaf("chia.net");
-    let client = ca.leaf("chia.net");
-    Install { ca, server, client }
-}
 
 fn builder(port: u16, install: &Install) -> HttpsTransportBuilder {
     HttpsTransport::builder()

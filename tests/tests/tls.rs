@@ -13,24 +13,10 @@ use chia_rpc::decode::Strictness;
 use chia_rpc::http::HttpsTransportBuilder;
 use chia_rpc::transport::RawRequest;
 use chia_rpc::{Client, ErrorKind, HttpsTransport, Service, Transport};
-use support::certs::{Ca, Leaf};
+use support::certs::{Ca, Leaf, install};
 use support::mock_server::{self, Behaviour, MockServer};
 
 const OK: &str = r#"{"success": true}"#;
-
-/// An installation: a private CA, the server's leaf (named only `chia.net`), a client leaf.
-struct Install {
-    ca: Ca,
-    server: Leaf,
-    client: Leaf,
-}
-
-fn install() -> Install {
-    let ca = Ca::new("Chia CA");
-    let server = ca.leaf("chia.net");
-    let client = ca.leaf("chia.net");
-    Install { ca, server, client }
-}
 
 fn builder(server: &MockServer, trusted_ca: &Ca, identity: &Leaf) -> HttpsTransportBuilder {
     HttpsTransport::builder()

@@ -38,3 +38,18 @@ impl Ca {
         Leaf { cert_pem, key_pem: key.serialize_pem() }
     }
 }
+
+/// An installation: a private CA, the server's leaf (named only `chia.net`), a client leaf.
+pub struct Install {
+    pub ca: Ca,
+    pub server: Leaf,
+    pub client: Leaf,
+}
+
+/// A fresh installation.
+pub fn install() -> Install {
+    let ca = Ca::new("Chia CA");
+    let server = ca.leaf("chia.net");
+    let client = ca.leaf("chia.net");
+    Install { ca, server, client }
+}
