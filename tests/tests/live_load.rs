@@ -15,7 +15,7 @@ use std::time::Duration;
 use chia_rpc::http::DEFAULT_MAX_CONNECTIONS;
 use chia_rpc::{ChiaConfig, Client, HttpsTransport};
 use support::live_env::live_env;
-use support::load::{burst, open_fds, settle_fds};
+use support::load::{burst, open_fds, report, settle_fds};
 
 const CALLS: usize = 10_000;
 
@@ -35,19 +35,7 @@ async fn ten_thousand_concurrent_calls_against_the_simulator() {
 
     let result = burst(&client, CALLS).await;
     let during = open_fds();
-    println!(
-        "load (simulator): {}/{CALLS} get_blockchain_state calls succeeded in {:.1} s, \
-         file descriptors {before} before, {during} after",
-        result.ok,
-        result.took.as_secs_f64()
-    );
-    assert!(
-        result.errors.is_empty(),
-        "{} errors, the first: {:?}",
-        result.errors.len(),
-        &result.errors[..result.errors.len().min(3)]
-    );
-    assert_eq!(result.ok, CALLS);
+    report("simulator", &result, CALLS, before, during);
     // Up to two pooled connections per permitted call (see tests/load.rs), one end each here.
     assert!(during <= before + 2 * DEFAULT_MAX_CONNECTIONS, "{during} open, {before} before");
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chia_rpc::http::DEFAULT_MAX_CONNECTIONS;
 use chia_rpc::{Client, HttpsTransport, Service};
 use support::certs::Ca;
-use support::load::{burst, open_fds, settle_fds};
+use support::load::{burst, open_fds, report, settle_fds};
 use support::mock_server::{self, Behaviour};
 
 const CALLS: usize = 10_000;
@@ -40,19 +40,7 @@ async fn ten_thousand_concurrent_calls_through_one_client() {
 
     let result = burst(&client, CALLS).await;
     let during = open_fds();
-    println!(
-        "load (loopback server): {}/{CALLS} calls succeeded in {:.1} s, \
-         file descriptors {before} before, {during} after",
-        result.ok,
-        result.took.as_secs_f64()
-    );
-    assert!(
-        result.errors.is_empty(),
-        "{} errors, first: {:?}",
-        result.errors.len(),
-        &result.errors[..result.errors.len().min(3)]
-    );
-    assert_eq!(result.ok, CALLS);
+    report("loopback server", &result, CALLS, before, during);
     assert_eq!(server.received().len(), CALLS, "the server saw every call once");
     // A call waiting for a connection may open one while another call frees one, so the pool
     // holds up to two connections per permitted call; each has a client and a server end.

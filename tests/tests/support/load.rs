@@ -49,3 +49,21 @@ pub async fn settle_fds(baseline: usize, patience: Duration) -> usize {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Prints what a burst of `calls` to `what` did, with the descriptors open `before` and
+/// `during` it, and fails unless every call succeeded.
+pub fn report(what: &str, result: &Burst, calls: usize, before: usize, during: usize) {
+    println!(
+        "load ({what}): {}/{calls} calls succeeded in {:.1} s, \
+         file descriptors {before} before, {during} after",
+        result.ok,
+        result.took.as_secs_f64()
+    );
+    assert!(
+        result.errors.is_empty(),
+        "{} errors, the first: {:?}",
+        result.errors.len(),
+        &result.errors[..result.errors.len().min(3)]
+    );
+    assert_eq!(result.ok, calls);
+}
